@@ -1,0 +1,3 @@
+from reelradar.cli import main
+
+main()

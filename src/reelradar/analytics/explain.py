@@ -1,0 +1,195 @@
+"""Explanations: score and evidence rows turned into sentences that carry their numbers, sources and
+dates. Every figure here comes from a catalog row; nothing is rounded into something it is not."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from reelradar.model import EvidencePart, Provenance, Reason, ScorePart
+
+SOURCE_NAMES = {
+    "rotten_tomatoes": "Rotten Tomatoes",
+    "metacritic": "Metacritic",
+    "imdb": "IMDb",
+    "flixpatrol": "FlixPatrol",
+    "netflix": "Netflix Top 10",
+    "tmdb": "TMDB",
+    "wikidata": "Wikidata",
+    "letterboxd": "Letterboxd",
+    "trakt": "Trakt",
+}
+
+EVIDENCE_WORDS = {"reviews": "reviews", "votes": "votes", "box_office": "box office", "chart_points": "chart points"}
+
+
+class Labels:
+    """Short names of sources, from the catalog's source_info and the well-known upstreams."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        rows = con.execute("SELECT source, coalesce(label, name), demo FROM source_info").fetchall()
+        self.names = {**SOURCE_NAMES, **{r[0]: r[1] for r in rows}}
+        self.demo = {r[0] for r in rows if r[2]}
+
+    def name(self, source: str | None) -> str:
+        if source is None:
+            return "unknown source"
+        return self.names.get(source, source)
+
+    def provenance(self, source: str, via: str | None, as_of: date | None) -> Provenance:
+        demo = source in self.demo or (via is not None and via in self.demo)
+        return Provenance(self.name(source), self.name(via) if via else None, as_of, demo)
+
+
+def ordinal(pct: float) -> str:
+    """0.873 → '87th percentile'."""
+    n = int(round(pct * 100))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix} percentile"
+
+
+def money(value: float) -> str:
+    for unit, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if value >= size:
+            return f"${value / size:.1f}{unit}"
+    return f"${value:.0f}"
+
+
+def score_text(row: dict[str, Any], floor: int) -> str:
+    """One score in words, e.g. '97% of 31 critics (lower bound 0.88)'."""
+    value, scale, count, q = row["value"], row["scale"], row["count"], row["quality"]
+    metric = row["metric"]
+    who = "critics" if metric.startswith("critic") else "users"
+    if metric in ("critic_pct", "audience_pct"):
+        who = "critics" if metric == "critic_pct" else "audience ratings"
+        if count is None:
+            return f"{value:.0f}% of {who}, count not reported (lower bound {q:.2f}, assuming only {floor})"
+        return f"{value:.0f}% of {count:,} {who} (lower bound {q:.2f})"
+    if metric in ("user_mean", "critic_mean"):
+        label = "average critic rating" if metric == "critic_mean" else "user rating"
+        if count is None:
+            noun = "review" if metric == "critic_mean" else "vote"
+            return f"{label} {value:g}/{scale:g}, {noun} count not reported"
+        noun = "reviews" if metric == "critic_mean" else "votes"
+        return f"{label} {value:g}/{scale:g} over {count:,} {noun} (weighted {q * scale:.1f})"
+    if metric == "metascore":
+        return f"Metascore {value:.0f}" + (f" of {count:,} critics" if count else "")
+    return f"{metric} {value:g}/{scale:g}"
+
+
+def score_parts(con: duckdb.DuckDBPyConnection, ids: list[str], labels: Labels) -> dict[str, list[ScorePart]]:
+    floor = int(dict(con.execute("SELECT key, value FROM meta WHERE key = 'scores.unknown_count_floor'").fetchall())
+                .get("scores.unknown_count_floor", 5))
+    rows = con.execute(
+        """SELECT title_id, source, metric, value, scale, count, quality, percentile, cohort, cohort_size,
+                  weight, via, as_of
+           FROM score_part WHERE title_id IN (SELECT unnest(?))
+           ORDER BY title_id, percentile IS NULL, weight DESC, source, metric""",
+        [ids],
+    ).fetchall()
+    out: dict[str, list[ScorePart]] = {}
+    names = [d[0] for d in con.description]
+    for values in rows:
+        row = dict(zip(names, values))
+        as_of = row["as_of"].date() if hasattr(row["as_of"], "date") else row["as_of"]
+        prov = labels.provenance(row["source"], row["via"], as_of)
+        text = score_text(row, floor)
+        if row["percentile"] is not None:
+            text += f", {ordinal(row['percentile'])} of {row['cohort']}"
+        else:
+            text += ", too few titles with this score to compare"
+        out.setdefault(row["title_id"], []).append(
+            ScorePart(
+                source=prov.source, metric=row["metric"], value=row["value"], scale=row["scale"], count=row["count"],
+                quality=row["quality"], percentile=row["percentile"], cohort=row["cohort"],
+                cohort_size=row["cohort_size"], weight=row["weight"], provenance=prov,
+                text=f"{text} — {prov.text()}",
+            )
+        )
+    return out
+
+
+def evidence_text(evidence: str, value: float) -> str:
+    if evidence == "box_office":
+        return f"{money(value)} box office"
+    return f"{value:,.0f} {EVIDENCE_WORDS.get(evidence, evidence)}"
+
+
+def evidence_parts(con: duckdb.DuckDBPyConnection, ids: list[str], labels: Labels) -> dict[str, list[EvidencePart]]:
+    rows = con.execute(
+        """SELECT title_id, evidence, value, percentile, cohort, source FROM awareness_part
+           WHERE title_id IN (SELECT unnest(?)) ORDER BY title_id, percentile DESC NULLS LAST""",
+        [ids],
+    ).fetchall()
+    out: dict[str, list[EvidencePart]] = {}
+    for title_id, evidence, value, pct, cohort, source in rows:
+        sources = ", ".join(labels.name(s.strip()) for s in (source or "").split(","))
+        text = evidence_text(evidence, value)
+        text += f" ({ordinal(pct)} of {cohort}; {sources})" if pct is not None else f" ({sources}; too few to compare)"
+        out.setdefault(title_id, []).append(
+            EvidencePart(evidence=evidence, value=value, percentile=pct, cohort=cohort, source=sources, text=text)
+        )
+    return out
+
+
+def reason_line(
+    scores: list[ScorePart], aware: list[EvidencePart], awareness: float | None, radar: bool,
+    context: list[Reason] = [],  # noqa: B006 - read only
+) -> str:
+    """The one-line reason of a pick: its scores with sources and dates, how known it is, then its chart
+    peak, franchise and where to watch."""
+    parts = [s.text for s in scores]
+    known = [e for e in aware if e.percentile is not None]
+    if awareness is None:
+        parts.append("awareness unknown: no comparable count of votes, reviews, box office or chart history")
+    elif known:
+        evidence = " and ".join(evidence_text(e.evidence, e.value) for e in known)
+        if radar:
+            parts.append(f"only {evidence}: under the radar (awareness {ordinal(awareness)})")
+        else:
+            parts.append(f"{evidence} (awareness {ordinal(awareness)})")
+    parts += [r.text for r in context]
+    return " · ".join(parts)
+
+
+MONETIZATION_WORDS = {"flatrate": "subscription", "free": "free", "ads": "free with ads", "rent": "rent", "buy": "buy"}
+RELATION_WORDS = {"spin_off_of": "spin-off of", "sequel_of": "sequel to", "prequel_of": "prequel to",
+                  "remake_of": "remake of"}
+
+
+def context_reasons(con: duckdb.DuckDBPyConnection, ids: list[str], labels: Labels) -> dict[str, list[Reason]]:
+    """Chart peaks, franchise relations and where to watch, as reasons with their sources and dates."""
+    out: dict[str, list[Reason]] = {}
+    for title_id, platform, country, category, rank, day, source, via, as_of in con.execute(
+        """SELECT title_id, platform, country, category, rank, period_start, source, via, as_of FROM (
+             SELECT *, row_number() OVER (PARTITION BY title_id ORDER BY rank, period_start DESC) AS i
+             FROM chart_entry WHERE title_id IN (SELECT unnest(?))) WHERE i = 1""",
+        [ids],
+    ).fetchall():
+        where = "worldwide" if country == "world" else (country or "country not stated")
+        what = f"{category} " if category else ""
+        prov = labels.provenance(source, via, as_of)
+        out.setdefault(title_id, []).append(
+            Reason(f"#{rank} on {platform}'s {what}chart ({where}, {day}) — {prov.text()}", "chart")
+        )
+    for title_id, kind, other, source in con.execute(
+        """SELECT r.src, r.kind, t.title, r.source FROM relation r JOIN title t ON t.id = r.dst
+           WHERE r.src IN (SELECT unnest(?)) AND r.kind IN ('spin_off_of', 'sequel_of', 'prequel_of', 'remake_of')
+           ORDER BY r.src, r.kind""",
+        [ids],
+    ).fetchall():
+        out.setdefault(title_id, []).append(
+            Reason(f"{RELATION_WORDS[kind]} {other} — {labels.name(source)}", "relation")
+        )
+    for title_id, provider, monetization, country, source, via, as_of in con.execute(
+        """SELECT title_id, provider, monetization, country, source, via, as_of FROM offer
+           WHERE title_id IN (SELECT unnest(?)) ORDER BY title_id, provider, monetization""",
+        [ids],
+    ).fetchall():
+        where = country or "country not stated"
+        prov = labels.provenance(source, via, as_of)
+        words = MONETIZATION_WORDS.get(monetization, monetization)
+        out.setdefault(title_id, []).append(Reason(f"on {provider} ({words}, {where}) — {prov.text()}", "availability"))
+    return out

@@ -1,0 +1,125 @@
+"""Picks: acclaimed titles under the radar (``radar``) or simply the most acclaimed (``top``),
+filtered and explained. Reads the scores a build derived; computes nothing heavy per call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+
+from reelradar.analytics.explain import Labels, context_reasons, evidence_parts, reason_line, score_parts
+from reelradar.config import Settings
+from reelradar.errors import BadInput
+from reelradar.model import Pick
+
+Mode = Literal["radar", "top"]
+MODES: tuple[str, ...] = ("radar", "top")
+KINDS = ("movie", "series", "miniseries", "season", "episode", "special", "short", "tv_movie")
+
+
+@dataclass
+class Filters:
+    """Filters every list of titles accepts."""
+
+    kind: str | None = None
+    genre: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    services: list[str] = field(default_factory=list)
+    country: str | None = None
+
+    def check(self) -> None:
+        if self.kind is not None and self.kind not in KINDS:
+            raise BadInput(f"unknown kind {self.kind!r}: use one of {', '.join(KINDS)}")
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise BadInput(f"--year-from {self.year_from} is after --year-to {self.year_to}")
+
+    def sql(self, alias: str = "t") -> tuple[str, list[object]]:
+        """WHERE clauses (joined with AND) and their parameters, over title alias ``alias``."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.kind:
+            clauses.append(f"{alias}.kind = ?")
+            params.append(self.kind)
+        if self.genre:
+            clauses.append(f"list_contains(list_transform({alias}.genres, g -> lower(g)), lower(?))")
+            params.append(self.genre)
+        if self.year_from is not None:
+            clauses.append(f"{alias}.year >= ?")
+            params.append(self.year_from)
+        if self.year_to is not None:
+            clauses.append(f"{alias}.year <= ?")
+            params.append(self.year_to)
+        if self.services:
+            # An offer whose country the source did not state counts as available: the reason says so.
+            clauses.append(
+                f"""EXISTS (SELECT 1 FROM offer o WHERE o.title_id = {alias}.id
+                    AND lower(o.provider) IN (SELECT lower(unnest(?)))
+                    AND (o.country IS NULL OR ? IS NULL OR o.country = ?))"""
+            )
+            params.extend([self.services, self.country, self.country])
+        return " AND ".join(clauses) or "TRUE", params
+
+
+def picks(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    mode: str = "radar",
+    filters: Filters | None = None,
+    limit: int | None = None,
+) -> list[Pick]:
+    """The best picks for ``mode`` after ``filters``, each with its reason and the parts behind it."""
+    if mode not in MODES:
+        raise BadInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+    filters = filters or Filters()
+    filters.check()
+    limit = limit or settings.picks_limit
+    if limit < 1:
+        raise BadInput("--limit must be at least 1")
+    where, params = filters.sql()
+    if mode == "radar":
+        where += " AND s.acclaim >= ? AND s.awareness <= ? AND s.evidence >= ?"
+        params += [settings.radar_min_acclaim, settings.radar_max_awareness, settings.radar_min_evidence]
+        order = "s.acclaim DESC, s.awareness ASC, t.id"
+    else:
+        where += " AND s.acclaim IS NOT NULL"
+        order = "s.acclaim DESC, s.evidence DESC, t.id"
+    rows = con.execute(
+        f"""SELECT t.id, t.title, t.kind, t.year, s.acclaim, s.awareness, s.evidence
+            FROM title_score s JOIN title t ON t.id = s.title_id
+            WHERE {where} ORDER BY {order} LIMIT ?""",
+        [*params, limit],
+    ).fetchall()
+    return explain_rows(con, rows, radar=mode == "radar")
+
+
+def explain_rows(con: duckdb.DuckDBPyConnection, rows: list[tuple], *, radar: bool) -> list[Pick]:
+    """(id, title, kind, year, acclaim, awareness, evidence) rows to explained picks."""
+    ids = [r[0] for r in rows]
+    labels = Labels(con)
+    scores = score_parts(con, ids, labels)
+    aware = evidence_parts(con, ids, labels)
+    context = context_reasons(con, ids, labels)
+    out = []
+    for id_, name, kind, year, acclaim, awareness, evidence in rows:
+        s, a, c = scores.get(id_, []), aware.get(id_, []), context.get(id_, [])
+        out.append(
+            Pick(
+                id=id_, title=name, kind=kind, year=year, acclaim=acclaim, awareness=awareness,
+                evidence=int(evidence or 0), reason=reason_line(s, a, awareness, radar, c), scores=s, awareness_parts=a,
+                reasons=c,
+            )
+        )
+    return out
+
+
+def explain_title(con: duckdb.DuckDBPyConnection, title_id: str) -> Pick | None:
+    """The score breakdown of one title (None when no source scored it)."""
+    rows = con.execute(
+        """SELECT t.id, t.title, t.kind, t.year, s.acclaim, s.awareness, s.evidence
+           FROM title t JOIN title_score s ON s.title_id = t.id WHERE t.id = ?""",
+        [title_id],
+    ).fetchall()
+    return explain_rows(con, rows, radar=False)[0] if rows else None

@@ -1,0 +1,1 @@
+"""The catalog: an embedded DuckDB file, built whole and swapped in atomically."""

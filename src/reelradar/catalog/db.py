@@ -1,0 +1,142 @@
+"""Open the catalog read-only, or write a new one and swap it in atomically.
+
+A write never touches the live file: it goes to a temporary file beside it (a fresh one for a build,
+a copy for an update), and only a complete, checkpointed file replaces the live one with
+``os.replace``. An exception, Ctrl-C or ``kill -9`` leaves the previous catalog as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from reelradar.errors import CatalogError
+
+SCHEMA_VERSION = 1
+TMP_SUFFIX = ".building"
+
+
+def schema_sql() -> str:
+    return resources.files("reelradar.catalog").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def open_catalog(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open an existing catalog read-only, refusing a missing, corrupt or incompatible file."""
+    if not path.exists():
+        raise CatalogError(f"no catalog at {path}: run `reelradar demo` to build the demo catalog")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise CatalogError(
+            f"catalog {path} cannot be read ({_first_line(exc)}): delete it and run `reelradar demo`"
+        ) from None
+    try:
+        check_version(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.Error:
+        row = None
+    if row is None:
+        raise CatalogError(f"{path} is not a reelradar catalog: delete it and run `reelradar demo`")
+    found = int(row[0])
+    if found != SCHEMA_VERSION:
+        newer = "a newer" if found > SCHEMA_VERSION else "an older"
+        action = "upgrade reelradar" if found > SCHEMA_VERSION else "rebuild it with `reelradar demo`"
+        raise CatalogError(
+            f"catalog {path} has schema version {found}, {newer} one than this reelradar's "
+            f"{SCHEMA_VERSION}: {action}"
+        )
+
+
+def catalog_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+@contextlib.contextmanager
+def write_catalog(path: Path, *, start_from_current: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a writable connection to a new catalog file; swap it in when the block succeeds.
+
+    With ``start_from_current`` the new file starts as a copy of the live catalog (an update);
+    otherwise it starts empty with the schema (a build).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}{TMP_SUFFIX}")
+    try:
+        if start_from_current:
+            con0 = open_catalog(path)  # refuses a corrupt or incompatible live file before copying it
+            con0.close()
+            shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp))
+        else:
+            con = duckdb.connect(str(tmp))
+            con.execute(schema_sql())
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        try:
+            yield con
+            con.execute("DELETE FROM meta WHERE key = 'built_at'")
+            con.execute(
+                "INSERT INTO meta VALUES ('built_at', ?)", [datetime.now(timezone.utc).isoformat(timespec="seconds")]
+            )
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _fsync(tmp)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{tmp}.wal").unlink()
+
+
+def clean_leftovers(path: Path) -> None:
+    """Remove temporary files of builds that were killed (their process no longer exists)."""
+    for leftover in path.parent.glob(f"{path.name}.*{TMP_SUFFIX}*"):
+        pid_part = leftover.name[len(path.name) + 1 :].split(".")[0]
+        if pid_part.isdigit() and _alive(int(pid_part)) and int(pid_part) != os.getpid():
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync(path)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,98 @@
+"""Build a catalog from sources: load each source's tables, derive scores, swap the file in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from reelradar.catalog.db import write_catalog
+from reelradar.config import Settings
+from reelradar.errors import BadInput, ReelradarError, SourceFailure
+from reelradar.sources.base import Source, SourceInfo
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # source -> one-line reason
+
+
+def insert_table(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> int:
+    """Append an Arrow table to a catalog table, matching columns by name (others stay NULL)."""
+    con.register("_incoming", rows)
+    try:
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _incoming')
+    except duckdb.Error as exc:
+        raise BadInput(f"rows for catalog table {table} do not fit its schema: {exc}") from None
+    finally:
+        con.unregister("_incoming")
+    return rows.num_rows
+
+
+def record_source(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
+    con.execute("DELETE FROM source_info WHERE source = ?", [info.source])
+    con.execute(
+        "INSERT INTO source_info BY NAME SELECT ? AS source, ? AS name, ? AS label, ? AS license, ? AS credit, "
+        "? AS url, ? AS fetched_at, ? AS demo",
+        [info.source, info.name, info.label, info.license, info.credit, info.url, info.fetched_at, info.demo],
+    )
+
+
+def load_source(con: duckdb.DuckDBPyConnection, source: Source, report: BuildReport) -> None:
+    for info in source.infos():
+        record_source(con, info)
+    for table, rows in source.tables():
+        report.rows[table] = report.rows.get(table, 0) + insert_table(con, table, rows)
+
+
+def build_catalog(
+    path: Path,
+    sources: Iterable[Source],
+    settings: Settings,
+    *,
+    after_load: Iterable[Step] = (),
+) -> BuildReport:
+    """Write a new catalog from ``sources``, compute derived tables, and swap it in atomically.
+
+    A source that fails is reported and skipped (its partial rows are rolled back); any other error
+    aborts the build and leaves the previous catalog untouched.
+    """
+    from reelradar.analytics.scores import compute_scores  # import here: Ibis is only needed to build
+
+    report = BuildReport(path=path)
+    with write_catalog(path) as con:
+        for source in sources:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                load_source(con, source, report)
+            except SourceFailure as exc:
+                con.execute("ROLLBACK")
+                name = type(source).__name__
+                report.failed[name] = exc.message
+                log.warning("source %s skipped: %s", name, exc.message)
+                continue
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        for step in after_load:
+            step(con)
+        check_unique_titles(con)
+        compute_scores(con, settings)
+    return report
+
+
+def check_unique_titles(con: duckdb.DuckDBPyConnection) -> None:
+    row = con.execute("SELECT id, count(*) FROM title GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone()
+    if row is not None:
+        raise ReelradarError(f"catalog build produced title id {row[0]} {row[1]} times; nothing was changed")

@@ -1,0 +1,73 @@
+"""Read a title whole: its facts, credits, relations, offers, chart history and scores."""
+
+from __future__ import annotations
+
+import duckdb
+
+from reelradar.analytics.explain import Labels
+from reelradar.analytics.picks import explain_title
+from reelradar.errors import NotFound
+from reelradar.model import ChartPoint, Credit, Offer, Relation, TitleCard
+
+ROLE_ORDER = "CASE c.role WHEN 'creator' THEN 0 WHEN 'author' THEN 1 WHEN 'director' THEN 2 WHEN 'writer' THEN 3 ELSE 4 END"
+
+
+def title_card(con: duckdb.DuckDBPyConnection, title_id: str) -> TitleCard:
+    row = con.execute(
+        """SELECT id, kind, title, original_title, year, end_year, runtime_min, genres, languages, countries,
+                  overview, season_count, episode_count, status, demo, source, fetched_at
+           FROM title WHERE id = ?""",
+        [title_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no title with id {title_id!r}")
+    labels = Labels(con)
+    fetched = row[16].date() if row[16] else None
+    card = TitleCard(
+        id=row[0], kind=row[1], title=row[2], original_title=row[3], year=row[4], end_year=row[5],
+        runtime_min=row[6], genres=row[7] or [], languages=row[8] or [], countries=row[9] or [], overview=row[10],
+        season_count=row[11], episode_count=row[12], status=row[13], demo=bool(row[14]),
+        provenance=labels.provenance(row[15], None, fetched),
+    )
+    card.xids = dict(con.execute("SELECT source, xid FROM title_xid WHERE title_id = ?", [title_id]).fetchall())
+    card.credits = [
+        Credit(person_id=r[0], name=r[1], role=r[2], character=r[3], ordering=r[4], source=labels.name(r[5]))
+        for r in con.execute(
+            f"""SELECT c.person_id, p.name, c.role, c."character", c.ordering, c.source
+                FROM credit c JOIN (SELECT DISTINCT ON (id) id, name FROM person) p ON p.id = c.person_id
+                WHERE c.title_id = ? ORDER BY {ROLE_ORDER}, c.ordering NULLS LAST, p.name""",
+            [title_id],
+        ).fetchall()
+    ]
+    card.relations = [
+        Relation(kind=r[0], direction=r[1], other_id=r[2], other_title=r[3], note=r[4], source=labels.name(r[5]))
+        for r in con.execute(
+            """SELECT r.kind, 'out', r.dst, coalesce(t.title, w.title || coalesce(' by ' || w.author_name, '')),
+                      r.note, r.source
+               FROM relation r LEFT JOIN title t ON t.id = r.dst LEFT JOIN work w ON w.id = r.dst WHERE r.src = ?
+               UNION ALL
+               SELECT r.kind, 'in', r.src, t.title, r.note, r.source
+               FROM relation r JOIN title t ON t.id = r.src WHERE r.dst = ?
+               ORDER BY 1, 2, 4""",
+            [title_id, title_id],
+        ).fetchall()
+    ]
+    card.offers = [
+        Offer(provider=r[0], monetization=r[1], country=r[2], provenance=labels.provenance(r[3], r[4], r[5]))
+        for r in con.execute(
+            """SELECT provider, monetization, country, source, via, as_of FROM offer
+               WHERE title_id = ? ORDER BY country NULLS FIRST, monetization, provider""",
+            [title_id],
+        ).fetchall()
+    ]
+    card.charts = [
+        ChartPoint(platform=r[0], country=r[1], category=r[2], period_start=r[3], period_end=r[4], rank=r[5],
+                   points=r[6], provenance=labels.provenance(r[7], r[8], r[9]))
+        for r in con.execute(
+            """SELECT platform, country, category, period_start, period_end, rank, points, source, via, as_of
+               FROM chart_entry WHERE title_id = ? ORDER BY period_start, platform, country""",
+            [title_id],
+        ).fetchall()
+    ]
+    card.pick = explain_title(con, title_id)
+    return card

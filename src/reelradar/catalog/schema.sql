@@ -1,0 +1,95 @@
+-- reelradar catalog schema (DESIGN §4). Bump SCHEMA_VERSION in db.py with any change here.
+-- Every fact carries its provenance: `source` (who said it), and `fetched_at` / `as_of` (when).
+-- No PRIMARY KEY constraints: DuckDB's indexes slow bulk loads; builds check uniqueness themselves.
+
+CREATE TABLE meta (key VARCHAR NOT NULL, value VARCHAR);
+
+-- Where each source's facts come from, under which terms, and how to credit them.
+CREATE TABLE source_info (
+    source VARCHAR NOT NULL, name VARCHAR NOT NULL,
+    label VARCHAR,                  -- short name shown beside facts ("Wikidata", "news report")
+    license VARCHAR, credit VARCHAR, url VARCHAR,
+    fetched_at TIMESTAMP, demo BOOLEAN NOT NULL DEFAULT FALSE
+);
+
+CREATE TABLE title (
+    id VARCHAR NOT NULL,            -- IMDb tconst where known, else source-prefixed ("demo:ballard", "wd:Q…")
+    kind VARCHAR NOT NULL,          -- movie, series, miniseries, season, episode, special, short, tv_movie
+    title VARCHAR NOT NULL,
+    original_title VARCHAR,
+    year INTEGER, end_year INTEGER, runtime_min INTEGER,
+    genres VARCHAR[], languages VARCHAR[], countries VARCHAR[],
+    overview VARCHAR,
+    parent_id VARCHAR, season_number INTEGER, episode_number INTEGER,
+    season_count INTEGER, episode_count INTEGER,
+    status VARCHAR, is_adult BOOLEAN,
+    source VARCHAR NOT NULL, fetched_at TIMESTAMP, demo BOOLEAN NOT NULL DEFAULT FALSE
+);
+
+CREATE TABLE title_xid (title_id VARCHAR NOT NULL, source VARCHAR NOT NULL, xid VARCHAR NOT NULL);
+
+-- Alternative titles (IMDb akas, original and localised titles).
+CREATE TABLE title_aka (
+    title_id VARCHAR NOT NULL, title VARCHAR NOT NULL, region VARCHAR, language VARCHAR,
+    source VARCHAR NOT NULL
+);
+
+CREATE TABLE person (
+    id VARCHAR NOT NULL, name VARCHAR NOT NULL, birth_year INTEGER, death_year INTEGER,
+    professions VARCHAR[], source VARCHAR NOT NULL, fetched_at TIMESTAMP
+);
+
+CREATE TABLE credit (
+    title_id VARCHAR NOT NULL, person_id VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,          -- actor, director, writer, creator, producer, author, ...
+    "character" VARCHAR, ordering INTEGER,   -- ordering NULL when billing order is unknown
+    source VARCHAR NOT NULL, fetched_at TIMESTAMP
+);
+
+-- Source material: novels, comics, plays, ... with their author.
+CREATE TABLE work (
+    id VARCHAR NOT NULL, kind VARCHAR, title VARCHAR NOT NULL, author_id VARCHAR, author_name VARCHAR,
+    source VARCHAR NOT NULL, fetched_at TIMESTAMP
+);
+
+-- spin_off_of, sequel_of, prequel_of, remake_of, adapted_from (dst is a work id), same_universe,
+-- shares_character (note names the character).
+CREATE TABLE relation (
+    src VARCHAR NOT NULL, dst VARCHAR NOT NULL, kind VARCHAR NOT NULL, note VARCHAR,
+    source VARCHAR NOT NULL, fetched_at TIMESTAMP
+);
+
+-- metric: user_mean, critic_mean, critic_pct, audience_pct, metascore. scale: the maximum (10, 100).
+-- count: votes or reviews behind the value (NULL when the source does not say); positive: for *_pct.
+-- as_of: when the value was true; via: the dataset or report that carried it.
+CREATE TABLE rating (
+    title_id VARCHAR NOT NULL, source VARCHAR NOT NULL, metric VARCHAR NOT NULL,
+    value DOUBLE NOT NULL, scale DOUBLE NOT NULL, count BIGINT, positive BIGINT,
+    as_of DATE, via VARCHAR, fetched_at TIMESTAMP
+);
+
+-- Box office and other evidence of reach that is neither a score nor a chart.
+CREATE TABLE reach (
+    title_id VARCHAR NOT NULL, metric VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR,
+    source VARCHAR NOT NULL, as_of DATE, via VARCHAR
+);
+
+CREATE TABLE chart_entry (
+    source VARCHAR NOT NULL, platform VARCHAR NOT NULL,
+    country VARCHAR,                -- ISO alpha-2, 'world', or NULL when the report did not say
+    category VARCHAR,
+    period_start DATE NOT NULL, period_end DATE NOT NULL,
+    rank INTEGER NOT NULL, raw_title VARCHAR NOT NULL, season_title VARCHAR, title_id VARCHAR,
+    hours DOUBLE, views DOUBLE, runtime_hours DOUBLE, cumulative_weeks INTEGER, points INTEGER,
+    as_of DATE, via VARCHAR, fetched_at TIMESTAMP
+);
+
+CREATE TABLE offer (
+    title_id VARCHAR NOT NULL,
+    country VARCHAR,                -- NULL when the source did not say where
+    provider VARCHAR NOT NULL,
+    monetization VARCHAR NOT NULL,  -- flatrate, free, ads, rent, buy
+    quality VARCHAR, price DOUBLE, currency VARCHAR, url VARCHAR,
+    available_from DATE, available_until DATE,
+    source VARCHAR NOT NULL, as_of DATE, via VARCHAR, fetched_at TIMESTAMP
+);

@@ -1,0 +1,148 @@
+"""Commands over the catalog: demo, picks, show, why."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from reelradar.analytics.explain import ordinal
+from reelradar.analytics.picks import Filters, picks
+from reelradar.catalog.ensure import build_demo, open_for_reading
+from reelradar.catalog.query import title_card
+from reelradar.catalog.search import find_title
+from reelradar.cli.app import command, settings
+from reelradar.cli.output import emit_json, line, note, table
+from reelradar.errors import NotFound
+from reelradar.model import Pick, TitleCard
+
+JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
+
+
+def plural(n: int | None, noun: str) -> str | None:
+    return None if n is None else f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def pct(value: float | None) -> str:
+    return "unknown" if value is None else f"{value * 100:.0f}"
+
+
+@command()
+def demo(ctx: typer.Context, json: bool = JSON) -> None:
+    """Build the demo catalog (offline): Wikidata films (CC0) and a hand-written series slice."""
+    s = settings(ctx)
+    report = build_demo(s)
+    if json:
+        emit_json({"path": str(report.path), "rows": report.rows, "failed": report.failed})
+        return
+    note(f"demo catalog built at {report.path}: {report.rows.get('title', 0):,} titles, "
+         f"{report.rows.get('rating', 0):,} scores, {report.rows.get('credit', 0):,} credits")
+
+
+@command("picks")
+def picks_cmd(
+    ctx: typer.Context,
+    mode: str = typer.Option("radar", "--mode", help="radar: acclaimed but little known; top: most acclaimed."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="movie, series, ..."),
+    genre: Optional[str] = typer.Option(None, "--genre", help="A genre, e.g. Crime."),
+    year_from: Optional[int] = typer.Option(None, "--year-from", help="Released in or after this year."),
+    year_to: Optional[int] = typer.Option(None, "--year-to", help="Released in or before this year."),
+    service: list[str] = typer.Option([], "--service", help="Only titles on this service (repeatable)."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="How many picks (default: picks_limit)."),
+    json: bool = JSON,
+) -> None:
+    """Acclaimed titles you have probably missed, each with the numbers that make it a pick."""
+    s = settings(ctx)
+    con = open_for_reading(s, note)
+    filters = Filters(kind=kind, genre=genre, year_from=year_from, year_to=year_to,
+                      services=service or s.services, country=s.country)
+    found = picks(con, s, mode=mode, filters=filters, limit=limit)
+    if json:
+        emit_json([p.to_dict() for p in found])
+        return
+    if not found:
+        line("no picks match these filters")
+        return
+    for i, p in enumerate(found, 1):
+        show_pick(i, p)
+
+
+def show_pick(i: int, p: Pick) -> None:
+    year = f" ({p.year})" if p.year else ""
+    line(f"{i}. {p.title}{year} · {p.kind} · acclaim {pct(p.acclaim)} · awareness {pct(p.awareness)} · {p.id}",
+         style="bold")
+    line(f"   {p.reason}")
+
+
+@command()
+def show(ctx: typer.Context, title: str = typer.Argument(..., help="A title or an id."), json: bool = JSON) -> None:
+    """A title card: facts, credits with characters, relations, where to watch, every score with its source."""
+    s = settings(ctx)
+    con = open_for_reading(s, note)
+    card = title_card(con, find_title(con, title))
+    if json:
+        emit_json(card.to_dict())
+        return
+    print_card(card)
+
+
+def print_card(card: TitleCard) -> None:
+    years = f"{card.year}–{card.end_year}" if card.end_year else (str(card.year) if card.year else "year unknown")
+    line(f"{card.title} ({years}) · {card.kind} · {card.id}", style="bold")
+    facts = [", ".join(card.genres) or None, f"{card.runtime_min} min" if card.runtime_min else None,
+             plural(card.season_count, "season"), plural(card.episode_count, "episode"), card.status,
+             ", ".join(card.countries) or None, ", ".join(card.languages) or None]
+    line(" · ".join(f for f in facts if f))
+    if card.overview:
+        line(card.overview)
+    line(f"facts from {card.provenance.text()}")
+    if card.pick:
+        line(f"acclaim {pct(card.pick.acclaim)} · awareness {pct(card.pick.awareness)}", style="bold")
+        for part in card.pick.scores:
+            line(f"  score: {part.text}")
+    if card.credits:
+        table("Credits", ["name", "role", "character", "source"],
+              [(c.name, c.role, c.character or "", c.source) for c in card.credits[:25]])
+        if len(card.credits) > 25:
+            line(f"  … and {len(card.credits) - 25} more credits (--json for all)")
+    for r in card.relations:
+        words = r.kind.replace("_", " ")
+        note_ = f" ({r.note})" if r.note else ""
+        if r.direction == "out":
+            line(f"  {words}: {r.other_title}{note_} — {r.source}")
+        else:
+            line(f"  {r.other_title} is {words} this{note_} — {r.source}")
+    for o in card.offers:
+        where = o.country or "country not stated"
+        line(f"  watch: {o.provider} ({o.monetization}, {where}) — {o.provenance.text()}")
+    for c in card.charts:
+        where = c.country or "country not stated"
+        line(f"  chart: #{c.rank} on {c.platform} {c.category or ''} ({where}), {c.period_start} — {c.provenance.text()}")
+
+
+@command()
+def why(ctx: typer.Context, title: str = typer.Argument(..., help="A title or an id."), json: bool = JSON) -> None:
+    """The score breakdown of a title: each source, its uncertainty model, cohort and weight."""
+    s = settings(ctx)
+    con = open_for_reading(s, note)
+    card = title_card(con, find_title(con, title))
+    if card.pick is None:
+        raise NotFound(f"{card.title} ({card.id}) has no scores from any source")
+    p = card.pick
+    if json:
+        emit_json(p.to_dict())
+        return
+    line(f"{p.title} ({p.year}) · {p.id}", style="bold")
+    line(f"acclaim: {pct(p.acclaim)} (weighted mean of each source's cohort percentile)")
+    table("Scores", ["source", "score", "count", "lower bound / weighted", "percentile", "cohort", "weight", "as of"],
+          [(sp.provenance.source, f"{sp.value:g}/{sp.scale:g}", sp.count if sp.count is not None else "not reported",
+            f"{sp.quality:.3f}", ordinal(sp.percentile) if sp.percentile is not None else "not comparable",
+            f"{sp.cohort} ({sp.cohort_size})" if sp.cohort else "", f"{sp.weight:.2f}",
+            sp.provenance.text()) for sp in p.scores])
+    line(f"awareness: {pct(p.awareness)} (highest cohort percentile of the evidence below)")
+    if p.awareness_parts:
+        for e in p.awareness_parts:
+            line(f"  {e.text}")
+    else:
+        line("  no evidence of reach: awareness unknown")
+    line(f"evidence: {p.evidence:,} reviews and votes with known counts")

@@ -1,0 +1,152 @@
+"""Plain records shared by the library and its doors (CLI, API, web). Each converts to JSON as is."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class Provenance:
+    """Who said a fact and when: ``source`` (e.g. Rotten Tomatoes), ``via`` (the dataset or report
+    that carried it), ``as_of`` (the day it was true)."""
+
+    source: str
+    via: str | None
+    as_of: date | None
+    demo: bool = False
+
+    def text(self) -> str:
+        parts = [self.source]
+        if self.via and self.via != self.source:
+            parts.append(f"via {self.via}")
+        line = " ".join(parts)
+        if self.as_of:
+            line += f", {self.as_of.isoformat()}"
+        return line + (" (demo data)" if self.demo else "")
+
+
+@dataclass
+class ScorePart:
+    """One source's score for a title and what reelradar made of it."""
+
+    source: str
+    metric: str
+    value: float
+    scale: float
+    count: int | None
+    quality: float
+    percentile: float | None
+    cohort: str | None
+    cohort_size: int | None
+    weight: float
+    provenance: Provenance
+    text: str = ""
+
+
+@dataclass
+class EvidencePart:
+    """One piece of evidence of how many people know a title."""
+
+    evidence: str  # reviews, votes, box_office, chart_points
+    value: float
+    percentile: float | None
+    cohort: str | None
+    source: str
+    text: str = ""
+
+
+@dataclass
+class Reason:
+    """A sentence of an explanation and the numbers it rests on."""
+
+    text: str
+    kind: str  # acclaim, awareness, chart, relation, availability, ...
+
+
+@dataclass
+class Pick:
+    id: str
+    title: str
+    kind: str
+    year: int | None
+    acclaim: float | None
+    awareness: float | None
+    evidence: int
+    reason: str
+    scores: list[ScorePart] = field(default_factory=list)
+    awareness_parts: list[EvidencePart] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Credit:
+    person_id: str
+    name: str
+    role: str
+    character: str | None
+    ordering: int | None
+    source: str
+
+
+@dataclass
+class Relation:
+    kind: str
+    direction: str  # "out": this title → other; "in": other → this title
+    other_id: str
+    other_title: str
+    note: str | None
+    source: str
+
+
+@dataclass
+class Offer:
+    provider: str
+    monetization: str
+    country: str | None
+    provenance: Provenance
+
+
+@dataclass
+class ChartPoint:
+    platform: str
+    country: str | None
+    category: str | None
+    period_start: date
+    period_end: date
+    rank: int
+    points: int | None
+    provenance: Provenance
+
+
+@dataclass
+class TitleCard:
+    id: str
+    kind: str
+    title: str
+    original_title: str | None
+    year: int | None
+    end_year: int | None
+    runtime_min: int | None
+    genres: list[str]
+    languages: list[str]
+    countries: list[str]
+    overview: str | None
+    season_count: int | None
+    episode_count: int | None
+    status: str | None
+    demo: bool
+    provenance: Provenance
+    xids: dict[str, str] = field(default_factory=dict)
+    credits: list[Credit] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
+    charts: list[ChartPoint] = field(default_factory=list)
+    pick: Pick | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
