@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -150,3 +150,27 @@ class TitleCard:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Interaction:
+    """Something a person did with a title, as imported or recorded. ``title_id`` is the catalog id
+    (None while unmatched); the external ids it came with are kept so it survives a catalog rebuild."""
+
+    action: str  # rated, watched, watchlist, dismissed, liked
+    title_id: str | None
+    rating: float | None = None  # on the original scale
+    scale: float | None = None  # the maximum of that scale (10 for IMDb, 5 for Letterboxd)
+    at: datetime | None = None
+    source: str = "manual"  # imdb, letterboxd, trakt, manual
+    xids: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Profile:
+    """A person's settings: where they are, what they pay for, which offer types they accept."""
+
+    name: str = "default"
+    country: str | None = None
+    services: list[str] = field(default_factory=list)
+    offer_types: list[str] = field(default_factory=lambda: ["flatrate", "free", "ads"])

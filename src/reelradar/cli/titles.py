@@ -7,7 +7,8 @@ from typing import Optional
 import typer
 
 from reelradar.analytics.explain import ordinal
-from reelradar.analytics.picks import Filters, picks
+from reelradar.analytics.filters import Filters
+from reelradar.analytics.picks import picks
 from reelradar.catalog.ensure import build_demo, open_for_reading
 from reelradar.catalog.query import title_card
 from reelradar.catalog.search import find_title
