@@ -10,7 +10,9 @@ from reelradar.catalog.db import open_catalog
 from reelradar.catalog.load import BuildReport, build_catalog
 from reelradar.config import Settings
 from reelradar.errors import BadInput
+from reelradar.sources.base import Source
 from reelradar.sources.demo import DemoSource
+from reelradar.sources.staged import StagedSource
 
 
 def check_data_dir(settings: Settings) -> None:
@@ -24,10 +26,15 @@ def check_data_dir(settings: Settings) -> None:
         raise BadInput(f"cannot create data folder {path}: {exc.strerror}") from None
 
 
+def rebuild(settings: Settings, primary: list[Source], **kwargs: object) -> BuildReport:
+    """A full build: the primary sources, then everything staged (imported charts, fetched offers...)."""
+    check_data_dir(settings)
+    return build_catalog(settings.catalog_path, [*primary, StagedSource(settings.staged_dir)], settings, **kwargs)  # type: ignore[arg-type]
+
+
 def build_demo(settings: Settings) -> BuildReport:
     """Build the demo catalog (offline: bundled Wikidata films and the hand-written series slice)."""
-    check_data_dir(settings)
-    return build_catalog(settings.catalog_path, [DemoSource()], settings)
+    return rebuild(settings, [DemoSource()])
 
 
 def open_for_reading(settings: Settings, notify: Callable[[str], None] = lambda _: None) -> duckdb.DuckDBPyConnection:

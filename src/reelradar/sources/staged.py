@@ -1,0 +1,44 @@
+"""Staged data: facts that must survive a catalog rebuild (imported charts, fetched offers and
+relations) are kept as Parquet under ``<data_dir>/staged/<table>/*.parquet`` and loaded into every
+build after its primary sources. Column names follow the catalog schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from reelradar.errors import SourceFailure
+from reelradar.sources.base import SourceInfo
+
+STAGED_TABLES = ("title", "title_xid", "title_aka", "person", "credit", "work", "relation", "rating", "reach",
+                 "chart_entry", "offer", "source_info")
+
+
+class StagedSource:
+    def __init__(self, staged_dir: Path) -> None:
+        self.staged_dir = staged_dir
+
+    def infos(self) -> list[SourceInfo]:
+        return []  # staged source_info rows are loaded as a table like the others
+
+    def tables(self) -> Iterator[tuple[str, pa.Table]]:
+        for table in STAGED_TABLES:
+            for path in sorted((self.staged_dir / table).glob("*.parquet")):
+                try:
+                    yield table, pq.read_table(path)
+                except (OSError, pa.ArrowInvalid) as exc:
+                    raise SourceFailure(f"staged file {path} cannot be read ({exc}): delete it and import again") from None
+
+
+def stage(staged_dir: Path, table: str, name: str, rows: pa.Table) -> Path:
+    """Write ``rows`` for catalog ``table`` as staged file ``name``.parquet (atomically replaced)."""
+    folder = staged_dir / table
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.parquet"
+    tmp = path.with_suffix(".parquet.tmp")
+    pq.write_table(rows, tmp)
+    tmp.replace(path)
+    return path
