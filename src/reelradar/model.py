@@ -42,7 +42,8 @@ class ScorePart:
     cohort_size: int | None
     weight: float
     provenance: Provenance
-    text: str = ""
+    text: str = ""  # the score in words with its source and date
+    summary: str = ""  # the score in words, without its source (the reason line groups sources)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Reason:
 
     text: str
     kind: str  # acclaim, awareness, chart, relation, availability, ...
+    source: str | None = None  # who said the fact behind it, when one source did
 
 
 @dataclass

@@ -105,7 +105,7 @@ def score_parts(con: duckdb.DuckDBPyConnection, ids: list[str], labels: Labels) 
                 source=prov.source, metric=row["metric"], value=row["value"], scale=row["scale"], count=row["count"],
                 quality=row["quality"], percentile=row["percentile"], cohort=row["cohort"],
                 cohort_size=row["cohort_size"], weight=row["weight"], provenance=prov,
-                text=f"{text} — {prov.text()}",
+                text=f"{text} — {prov.text()}", summary=text,
             )
         )
     return out
@@ -134,13 +134,25 @@ def evidence_parts(con: duckdb.DuckDBPyConnection, ids: list[str], labels: Label
     return out
 
 
+def sources_text(provs: list[Provenance]) -> list[str]:
+    """'Rotten Tomatoes, Metacritic via Wikidata, 2026-10-18' for provenances sharing via, date and demo."""
+    groups: dict[tuple[object, ...], list[str]] = {}
+    for p in provs:
+        names = groups.setdefault((p.via, p.as_of, p.demo), [])
+        if p.source not in names:
+            names.append(p.source)
+    return [Provenance(", ".join(names), via, as_of, demo).text() for (via, as_of, demo), names in groups.items()]  # type: ignore[arg-type]
+
+
 def reason_line(
     scores: list[ScorePart], aware: list[EvidencePart], awareness: float | None, radar: bool,
     context: list[Reason] = [],  # noqa: B006 - read only
 ) -> str:
     """The one-line reason of a pick: its scores with sources and dates, how known it is, then its chart
-    peak, franchise and where to watch."""
-    parts = [s.text for s in scores]
+    peak, franchise and where to watch. Scores that share a provenance name it once."""
+    parts = [s.summary for s in scores]
+    if scores:
+        parts[-1] += " — " + "; ".join(sources_text([s.provenance for s in scores]))
     known = [e for e in aware if e.percentile is not None]
     if awareness is None:
         parts.append("awareness unknown: no comparable count of votes, reviews, box office or chart history")

@@ -59,7 +59,8 @@ def wilson_lower(positive: ibis.Value, n: ibis.Value, z: float) -> ibis.Value:
     z2 = z * z
     centre = p + z2 / (2 * n)
     spread = z * ((p * (1 - p) / n) + z2 / (4 * n * n)).sqrt()
-    return (centre - spread) / (1 + z2 / n)
+    # clamp: at 0 positives the two terms cancel and rounding could leave -1e-18
+    return ibis.greatest((centre - spread) / (1 + z2 / n), 0.0)
 
 
 def score_parts(rating: Table, title: Table, s: Settings) -> Table:
