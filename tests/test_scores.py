@@ -9,12 +9,13 @@ import duckdb
 import ibis
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from reelradar.analytics.scores import wilson_lower
+from reelradar.analytics.scores import compute_scores, wilson_lower
 from reelradar.catalog.db import write_catalog
 from reelradar.catalog.load import insert_table
-from reelradar.analytics.scores import compute_scores
 from reelradar.config import Settings, load_settings
 
 BACKEND = ibis.duckdb.connect()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -71,6 +71,110 @@ class Settings(BaseSettings):
         default=20, ge=0, description="Radar: fewest reviews and votes in all, so small samples do not win."
     )
     picks_limit: int = Field(default=20, ge=1, le=1000, description="Default number of picks shown.")
+    imdb_base_url: str = Field(
+        default="https://datasets.imdbws.com/",
+        description="Where `reelradar update imdb` downloads IMDb's seven dataset files from.",
+    )
+    imdb_skip_adult: bool = Field(default=False, description="IMDb build: leave out titles IMDb marks as adult.")
+    imdb_akas_regions: list[str] = Field(
+        default_factory=list, description="IMDb build: keep alternative titles of these regions only (empty: all)."
+    )
+    imdb_akas_languages: list[str] = Field(
+        default_factory=list, description="IMDb build: keep alternative titles of these languages only (empty: all)."
+    )
+    imdb_memory_limit: str | None = Field(
+        default=None, description="IMDb build: DuckDB memory limit, e.g. '4GB' (default: 6 GiB or 80% of RAM, the lesser)."
+    )
+    netflix_base_url: str = Field(
+        default="https://www.netflix.com/tudum/top10/data/",
+        description="Where `reelradar update netflix` downloads Netflix's Top 10 TSV files from.",
+    )
+    chart_window_days: int = Field(
+        default=7, ge=1, le=366, description="Charts: length of the window momentum compares with the one before."
+    )
+    chart_momentum_prior: float = Field(
+        default=5.0, gt=0, description="Charts: points added to both windows before the log ratio (a small prior)."
+    )
+    chart_breakout_min_momentum: float = Field(
+        default=0.7, description="Charts: lowest momentum (log ratio; 0.7 is about doubling) of a breakout."
+    )
+    chart_breakout_min_points: float = Field(
+        default=8.0, ge=0, description="Charts: fewest points in the window (over the fixed country set) of a breakout."
+    )
+    chart_breakout_min_countries: int = Field(
+        default=1, ge=1, description="Charts: fewest countries (or world charts) a breakout must chart in this window."
+    )
+    serve_host: str = Field(default="127.0.0.1", description="Address `reelradar serve` binds to (loopback by default).")
+    serve_port: int = Field(default=8000, ge=0, le=65535, description="Port `reelradar serve` listens on.")
+    serve_cache_entries: int = Field(
+        default=4096, ge=0, description="Catalog answers `reelradar serve` keeps in memory per catalog file (0: none)."
+    )
+    upload_max_mb: float = Field(
+        default=20, gt=0, description="Largest upload (an export file) the web page and the API accept, in MB."
+    )
+    # -- online sources: HTTP, TMDB, Wikidata (sources/tmdb.py, sources/wikidata.py, http.py) --
+    tmdb_api_key: SecretStr | None = Field(
+        default=None, description="Your TMDB API key (v3 key or v4 read access token); never logged or shown."
+    )
+    tmdb_api_url: str = Field(default="https://api.themoviedb.org/3", description="Base URL of the TMDB API v3.")
+    tmdb_files_url: str = Field(
+        default="https://files.tmdb.org/p/exports", description="Where TMDB's daily id exports are downloaded from."
+    )
+    tmdb_rate_limit: float = Field(default=40.0, gt=0, description="Most TMDB requests per second (TMDB asks ~50).")
+    tmdb_countries: list[str] = Field(
+        default_factory=list,
+        description="Countries whose offers are kept from TMDB (empty: your `country`, or all when it is unset).",
+    )
+    tmdb_popular_titles: int = Field(
+        default=500, ge=0, description="How many of the most popular titles in TMDB's daily export to follow."
+    )
+    tmdb_trending_pages: int = Field(default=1, ge=0, le=50, description="Pages of TMDB trending (day) to follow.")
+    tmdb_stale_days: int = Field(
+        default=7, ge=1, description="Refetch a followed TMDB title (and its offers) when older than this many days."
+    )
+    wikidata_sparql_url: str = Field(
+        default="https://query.wikidata.org/sparql", description="The Wikidata SPARQL endpoint."
+    )
+    wikidata_rate_limit: float = Field(default=1.0, gt=0, description="Most Wikidata SPARQL queries per second.")
+    wikidata_batch: int = Field(default=100, ge=1, le=500, description="Titles per Wikidata SPARQL query.")
+    wikidata_page_size: int = Field(default=2000, ge=1, description="Rows per page of a Wikidata SPARQL query.")
+    wikidata_max_pages: int = Field(default=20, ge=1, description="Most pages read of one Wikidata SPARQL query.")
+    wikidata_max_titles: int = Field(
+        default=2000, ge=1, description="Most catalog titles looked up on Wikidata in one update (best known first)."
+    )
+    http_timeout: float = Field(default=30.0, gt=0, description="Seconds an HTTP request may take before it is retried.")
+    http_retries: int = Field(default=4, ge=0, le=20, description="Retries of a failed HTTP request (429, 5xx, timeouts).")
+    http_backoff: float = Field(default=1.0, ge=0, description="First retry wait in seconds, doubled on each retry.")
+    http_max_retry_wait: float = Field(
+        default=120.0, ge=0, description="Longest wait for one retry, Retry-After included; longer gives up."
+    )
+    http_cache_ttl: int = Field(
+        default=86400, ge=0, description="Seconds a cached HTTP answer (exports, queries) is reused without asking again."
+    )
+    http_contact: str | None = Field(
+        default=None, description="A contact (e-mail or URL) added to the User-Agent, as Wikimedia asks of clients."
+    )
+
+    # entity resolution (resolve/) and imports of a person's history (users/)
+    resolve_title: float = Field(default=4.0, ge=0, description="Weight of the title component of a match distance.")
+    resolve_year: float = Field(default=1.0, ge=0, description="Weight of the year component of a match distance.")
+    resolve_runtime: float = Field(default=1.0, ge=0, description="Weight of the runtime component of a match distance.")
+    resolve_kind: float = Field(default=1.0, ge=0, description="Weight of the kind component of a match distance.")
+    resolve_people: float = Field(default=2.0, ge=0, description="Weight of the people component (directors, cast).")
+    resolve_strong: float = Field(default=0.10, ge=0, le=1, description="Distance at or below which a match is strong.")
+    resolve_medium: float = Field(default=0.30, ge=0, le=1, description="Distance at or below which a match is medium.")
+    resolve_ambiguity: float = Field(
+        default=0.04, ge=0, le=1, description="A runner-up this close to the best candidate makes a strong match medium."
+    )
+    resolve_year_off_by_one: float = Field(default=0.3, ge=0, le=1, description="Year penalty when years differ by one.")
+    resolve_subtitle: float = Field(default=0.12, ge=0, le=1, description="Title penalty when one side lacks a subtitle.")
+    import_max_mb: int = Field(default=200, ge=1, description="Largest export file (or unpacked ZIP) imported, in MiB.")
+    import_max_rows: int = Field(default=1_000_000, ge=1, description="Most rows or items read from one export file.")
+    ratings_file: Path | None = Field(
+        default=None, description="A MovieLens-format ratings.csv that `reelradar recommend` fits collaborative models on."
+    )
+    links_file: Path | None = Field(default=None, description="The links.csv (movieId,imdbId,tmdbId) of `ratings_file`.")
+    recommend_limit: int = Field(default=10, ge=1, le=1000, description="Default number of recommendations shown.")
 
     @field_validator("country")
     @classmethod

@@ -20,6 +20,8 @@ SOURCE_NAMES = {
     "wikidata": "Wikidata",
     "letterboxd": "Letterboxd",
     "trakt": "Trakt",
+    "justwatch": "JustWatch",
+    "wdqs": "Wikidata",
 }
 
 EVIDENCE_WORDS = {"reviews": "reviews", "votes": "votes", "box_office": "box office", "chart_points": "chart points"}
@@ -45,7 +47,7 @@ class Labels:
 
 def ordinal(pct: float) -> str:
     """0.873 → '87th percentile'."""
-    n = int(round(pct * 100))
+    n = round(pct * 100)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix} percentile"
 

@@ -8,13 +8,13 @@ from typing import Literal
 import duckdb
 
 from reelradar.analytics.explain import Labels, context_reasons, evidence_parts, reason_line, score_parts
-from reelradar.config import Settings
 from reelradar.analytics.filters import Filters
+from reelradar.config import Settings
 from reelradar.errors import BadInput
 from reelradar.model import Pick
 
 Mode = Literal["radar", "top"]
-MODES: tuple[str, ...] = ("radar", "top")
+MODES: tuple[str, ...] = ("radar", "top", "hot")  # hot: chart breakouts (analytics/chart_views.py)
 def picks(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -32,6 +32,10 @@ def picks(
     if limit < 1:
         raise BadInput("--limit must be at least 1")
     where, params = filters.sql()
+    if mode == "hot":
+        from reelradar.analytics.chart_views import hot_picks
+
+        return hot_picks(con, where, params, limit)
     if mode == "radar":
         where += " AND s.acclaim >= ? AND s.awareness <= ? AND s.evidence >= ?"
         params += [settings.radar_min_acclaim, settings.radar_max_awareness, settings.radar_min_evidence]

@@ -45,7 +45,7 @@ def cohort_percentiles(t: Table, keys: list[str], value: str, min_cohort: int) -
     t = t.mutate(**{f"_n{i}": n for i, n in enumerate(sizes)}, **{f"_p{i}": p for i, p in enumerate(ranks)})
     ok = [t.decade.notnull() & (t._n0 >= min_cohort), t._n1 >= min_cohort, t._n2 >= min_cohort]
     labels = [t.kind.concat(" ", t.decade.cast("string"), "s"), t.kind, ibis.literal("all titles")]
-    pick = lambda cols: ibis.cases(*zip(ok, cols), else_=ibis.null(cols[0].type()))  # noqa: E731
+    pick = lambda cols: ibis.cases(*zip(ok, cols), else_=ibis.null(cols[0].type()))
     return t.mutate(
         cohort=pick(labels),
         cohort_size=pick([t._n0, t._n1, t._n2]),
@@ -80,7 +80,7 @@ def score_parts(rating: Table, title: Table, s: Settings) -> Table:
         **{f"_c_{k}": known_share.mean().over(ibis.window(group_by=g)) for k, g in levels.items()},
         **{f"_m_{k}": known_n.quantile(s.bayes_m_quantile).over(ibis.window(group_by=g)) for k, g in levels.items()},
     )
-    at_level = lambda name: ibis.cases(  # noqa: E731
+    at_level = lambda name: ibis.cases(
         (r.cohort == ibis.literal("all titles"), r[f"{name}_all"]),
         (r.cohort == r.kind, r[f"{name}_k"]),
         (r.cohort.notnull(), r[f"{name}_kd"]),

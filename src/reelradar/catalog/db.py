@@ -11,7 +11,7 @@ import contextlib
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -90,7 +90,7 @@ def write_catalog(path: Path, *, start_from_current: bool = False) -> Iterator[d
             yield con
             con.execute("DELETE FROM meta WHERE key = 'built_at'")
             con.execute(
-                "INSERT INTO meta VALUES ('built_at', ?)", [datetime.now(timezone.utc).isoformat(timespec="seconds")]
+                "INSERT INTO meta VALUES ('built_at', ?)", [datetime.now(UTC).isoformat(timespec="seconds")]
             )
             con.execute("CHECKPOINT")
         finally:

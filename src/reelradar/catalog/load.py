@@ -68,6 +68,9 @@ def build_catalog(
     aborts the build and leaves the previous catalog untouched.
     """
     from reelradar.analytics.scores import compute_scores  # import here: Ibis is only needed to build
+    from reelradar.analytics.charts import compute_chart_tables
+    from reelradar.catalog.charts_store import place_chart_titles
+    from reelradar.catalog.search import build_search_index
 
     report = BuildReport(path=path)
     with write_catalog(path) as con:
@@ -87,8 +90,11 @@ def build_catalog(
             con.execute("COMMIT")
         for step in after_load:
             step(con)
+        place_chart_titles(con)  # link chart rows again (or create Netflix titles): catalog/charts_store.py
         check_unique_titles(con)
         compute_scores(con, settings)
+        compute_chart_tables(con, settings)  # positions, stats, momentum, breakouts: analytics/charts.py
+        build_search_index(con)  # the word index behind search_titles (catalog/search.py)
     return report
 
 

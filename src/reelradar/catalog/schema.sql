@@ -53,7 +53,8 @@ CREATE TABLE work (
 );
 
 -- spin_off_of, sequel_of, prequel_of, remake_of, adapted_from (dst is a work id), same_universe,
--- shares_character (note names the character).
+-- shares_character (note names the character); in_franchise, in_universe, part_of_series (dst is a
+-- work of kind 'media franchise', 'fictional universe', 'film series'; note is its name).
 CREATE TABLE relation (
     src VARCHAR NOT NULL, dst VARCHAR NOT NULL, kind VARCHAR NOT NULL, note VARCHAR,
     source VARCHAR NOT NULL, fetched_at TIMESTAMP
@@ -81,7 +82,13 @@ CREATE TABLE chart_entry (
     period_start DATE NOT NULL, period_end DATE NOT NULL,
     rank INTEGER NOT NULL, raw_title VARCHAR NOT NULL, season_title VARCHAR, title_id VARCHAR,
     hours DOUBLE, views DOUBLE, runtime_hours DOUBLE, cumulative_weeks INTEGER, points INTEGER,
-    as_of DATE, via VARCHAR, fetched_at TIMESTAMP
+    as_of DATE, via VARCHAR, fetched_at TIMESTAMP,
+    -- How a row is placed (catalog/charts_store.py): title_id is the film or series, season_id the season
+    -- when the row names one; entry_key is the charted thing as the source names it (stable across
+    -- imports); title_kind / title_year / title_ref (an external id) are what the file said, kept so
+    -- a rebuild can link the row again; import_name is the import that brought the row.
+    season_id VARCHAR, entry_key VARCHAR, title_kind VARCHAR, title_year INTEGER, title_ref VARCHAR,
+    season_number INTEGER, import_name VARCHAR
 );
 
 CREATE TABLE offer (
@@ -92,4 +99,33 @@ CREATE TABLE offer (
     quality VARCHAR, price DOUBLE, currency VARCHAR, url VARCHAR,
     available_from DATE, available_until DATE,
     source VARCHAR NOT NULL, as_of DATE, via VARCHAR, fetched_at TIMESTAMP
+);
+
+-- Offer snapshots (sources/tmdb.py): when each offer was first and last seen, and when each title's
+-- offers were first and last checked. An offer whose last_seen is before its title's last_checked was
+-- not seen at the last check ("no longer seen"); one first seen after the title's first check is new.
+CREATE TABLE offer_seen (
+    title_id VARCHAR NOT NULL, country VARCHAR, provider VARCHAR NOT NULL, monetization VARCHAR NOT NULL,
+    first_seen DATE NOT NULL, last_seen DATE NOT NULL, source VARCHAR NOT NULL, via VARCHAR
+);
+CREATE TABLE offer_check (
+    title_id VARCHAR NOT NULL, first_checked DATE NOT NULL, last_checked DATE NOT NULL,
+    source VARCHAR NOT NULL, via VARCHAR
+);
+
+-- What a source reports of a series beside its title row (TMDB): status, counts, next episode.
+CREATE TABLE series_status (
+    title_id VARCHAR NOT NULL, status VARCHAR, in_production BOOLEAN, season_count INTEGER,
+    episode_count INTEGER, last_air_date DATE, next_air_date DATE, next_season INTEGER,
+    next_episode INTEGER, next_name VARCHAR, source VARCHAR NOT NULL, fetched_at TIMESTAMP
+);
+CREATE TABLE season (
+    title_id VARCHAR NOT NULL, season_number INTEGER NOT NULL, name VARCHAR, episode_count INTEGER,
+    air_date DATE, source VARCHAR NOT NULL, fetched_at TIMESTAMP
+);
+CREATE TABLE title_keyword (title_id VARCHAR NOT NULL, keyword VARCHAR NOT NULL, source VARCHAR NOT NULL);
+-- Networks and broadcasters: role 'original_broadcaster' (Wikidata P449) or 'network' (TMDB).
+CREATE TABLE title_network (
+    title_id VARCHAR NOT NULL, network VARCHAR NOT NULL, network_id VARCHAR, role VARCHAR,
+    source VARCHAR NOT NULL, fetched_at TIMESTAMP
 );

@@ -1,7 +1,20 @@
 """Find titles by name: tolerant of case, accents, punctuation, a leading article and small typos.
 
-This is the straightforward scan used on small catalogs; it keeps one signature so a faster index can
-stand behind it for the full catalog.
+A build writes a word index into the catalog (``build_search_index``):
+
+- ``search_posting``: one row per word of each distinct normalised name of a title (its primary and
+  original titles, and its alternative titles except for episodes), carrying what ranking needs (the
+  whole name, the display title, kind, year, vote count), sorted by word so DuckDB's min/max zone maps
+  turn a word lookup into reading one or two row groups;
+- ``search_vocab``: each word and how many names hold it;
+- ``search_delete``: each word of four letters or more under every one-letter deletion of it, so a
+  word one edit away (a letter missing, extra, changed or two swapped) is found by equality lookups
+  (the symmetric-delete method).
+
+A query looks up its words (exactly, with their one-edit neighbours, and the last one as a prefix),
+reads the postings of its rarest word, keeps the names that hold every word, and ranks them: exact
+name, then name prefix, then all words, then near spellings; within each, series and films before
+episodes, then by vote count. Catalogs built before the index existed are scanned instead.
 """
 
 from __future__ import annotations
@@ -15,13 +28,21 @@ import duckdb
 from reelradar.errors import BadInput, NotFound
 
 ARTICLES = ("the ", "a ", "an ")
+MIN_FUZZY = 4  # words shorter than this are matched exactly only (one edit away is another word)
+MAX_PREFIX_WORDS = 10  # completions of an unfinished last word, the most common first
+MIN_PREFIX = 1  # an unfinished last word shorter than this is taken as it is
+BRANCH_COST = 3000
+FUZZY_BELOW = 20  # a word held by fewer names than this may be a typo of a commoner one: look one edit away
 
 
 def normalize(text: str) -> str:
     """Lower case, no accents, no punctuation, single spaces, no leading English article."""
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", " and ")
-    text = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    # NFC again after dropping the marks: scripts such as Hangul decompose under NFKD and must come back
+    # whole, as DuckDB's strip_accents leaves them.
+    text = unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+    text = text.lower().replace("&", " and ")
+    text = " ".join(re.sub(r"[\W_]+", " ", text).split())
     for article in ARTICLES:
         if text.startswith(article) and len(text) > len(article):
             return text[len(article):]
@@ -35,23 +56,210 @@ class SearchHit:
     kind: str
     year: int | None
     match: str  # exact, prefix, words, fuzzy
+    end_year: int | None = None
+    votes: int | None = None  # the largest vote or review count behind the title's scores
+    matched: str | None = None  # the alternative title that matched, when not the title itself
 
 
-# SQL twin of normalize(), so the catalog side is compared on the same terms.
+# SQL twin of normalize(), so the catalog side is compared on the same terms (letters of any script).
+# strip_accents only where a string has a non-ASCII character: it is the costly step, and most titles
+# have none.
 NORMALIZED_SQL = """regexp_replace(
-    trim(regexp_replace(regexp_replace(lower(strip_accents({col})), '&', ' and ', 'g'),
-                        '[^a-z0-9]+', ' ', 'g')),
-    '^(the|a|an) ', '')"""
+    trim(regexp_replace(
+        replace(CASE WHEN strlen({col}) = length({col}) THEN lower({col}) ELSE lower(strip_accents({col})) END,
+                '&', ' and '),
+        '[^\\p{{L}}\\p{{N}}]+', ' ', 'g')),
+    '^(the|a|an) (.)', '\\2')"""
+
+
+def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)write the search tables of a catalog under construction from ``title`` and ``title_aka``."""
+    for table in ("search_posting", "search_vocab", "search_delete"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    # Left out: episodes' generic names ("Episode #1.2", "Episode dated 3 May 1999": nobody looks an
+    # episode up by them, and they are half of all episodes), episodes' alternative titles (mostly the
+    # same in other languages), and alternative titles spelled exactly like the title itself.
+    con.execute(f"""
+        CREATE TEMP TABLE _names AS
+        WITH named AS (
+            SELECT id AS title_id, title AS raw, FALSE AS is_alt FROM title
+            WHERE kind <> 'season' AND NOT (kind = 'episode' AND (starts_with(title, 'Episode #')
+                                                                  OR starts_with(title, 'Episode dated ')))
+            UNION ALL
+            SELECT id, original_title, TRUE FROM title
+            WHERE kind <> 'season' AND original_title IS NOT NULL AND original_title <> title
+            UNION ALL
+            SELECT a.title_id, a.title, TRUE FROM title_aka a JOIN title t ON t.id = a.title_id
+            WHERE t.kind NOT IN ('season', 'episode') AND a.title <> t.title
+              AND a.title IS DISTINCT FROM t.original_title),
+        normalized AS (SELECT title_id, raw, is_alt, {NORMALIZED_SQL.format(col="raw")} AS name FROM named),
+        per_name AS (
+            SELECT title_id, name, CASE WHEN bool_or(NOT is_alt) THEN NULL ELSE min(raw) END AS alt
+            FROM normalized WHERE name <> '' GROUP BY title_id, name)
+        SELECT n.title_id, n.name, n.alt, t.title AS display, t.kind, t.year, t.end_year, p.votes
+        FROM per_name n JOIN title t ON t.id = n.title_id
+        LEFT JOIN (SELECT title_id, max(count) AS votes FROM rating GROUP BY title_id) p ON p.title_id = n.title_id""")
+    con.execute("""
+        CREATE TABLE search_posting AS
+        SELECT unnest(string_split(name, ' ')) AS word, title_id, name, alt, display, kind, year, end_year, votes
+        FROM _names ORDER BY word""")
+    con.execute("DROP TABLE _names")
+    con.execute("CREATE TABLE search_vocab AS SELECT word, count(*) AS names FROM search_posting GROUP BY word ORDER BY word")
+    # Each word under itself and under each one-letter deletion: a query word w finds the words one edit
+    # away by looking up w and its own deletions (words of MIN_FUZZY - 1 letters are there under
+    # themselves, as deletions of MIN_FUZZY-letter query words).
+    con.execute(f"""
+        CREATE TABLE search_delete AS
+        SELECT variant, word, names FROM (
+            SELECT word AS variant, word, names FROM search_vocab WHERE length(word) >= {MIN_FUZZY - 1}
+            UNION ALL
+            SELECT word[1:i - 1] || word[i + 1:], word, names FROM search_vocab, range(1, 65) r(i)
+            WHERE length(word) >= {MIN_FUZZY} AND i <= length(word))
+        ORDER BY variant""")
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one insertion, deletion, substitution or adjacent swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:] or (i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:])
+    return a[i + 1:] == b[i:] if la > lb else a[i:] == b[i + 1:]
+
+
+def _union_eq(table: str, column: str, select: str, values: list[str], prefix: int = 2) -> tuple[str, list[object]]:
+    """Rows whose ``column`` is one of ``values``, read so that DuckDB's zone maps prune: values that
+    sort close together (same first two letters) share one IN list, whose min..max range prunes the
+    row groups of a table sorted on ``column``; the groups are joined with UNION ALL."""
+    groups: dict[str, list[str]] = {}
+    for v in sorted(set(values)):
+        groups.setdefault(v[:prefix], []).append(v)
+    branches = [f"SELECT {select} FROM {table} WHERE {column} IN ({', '.join('?' * len(g))})" for g in groups.values()]
+    return " UNION ALL ".join(branches), [v for g in groups.values() for v in g]
+
+
+def _expand(con: duckdb.DuckDBPyConnection, words: list[str], last_is_prefix: bool, all_fuzzy: bool = False
+            ) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """For each query word, the index words it may stand for ({index word: 'exact' | 'fuzzy' |
+    'prefix'}), and how many names hold each of them. The exact words and the completions of the last
+    one are looked up together; one-edit neighbours only for words the index lacks or holds rarely."""
+    sql, params = _union_eq("search_vocab", "word", "'v', word, names", words)
+    last = words[-1]
+    if last_is_prefix and len(last) >= MIN_PREFIX:
+        sql += (" UNION ALL SELECT * FROM (SELECT 'p', word, names FROM search_vocab WHERE word > ? AND word < ? "
+                "ORDER BY names DESC LIMIT ?)")
+        params += [last, last + "\U0010ffff", MAX_PREFIX_WORDS]
+    rows = con.execute(sql, params).fetchall()
+    sizes = {word: n for _, word, n in rows}
+    completions = [word for src, word, _ in rows if src == "p"]
+    # A rare word may be a typo of a common one; a 3-letter word only when the index lacks it.
+    typo = [w for w in words if len(w) >= MIN_FUZZY - 1 and (all_fuzzy or sizes.get(w, 0) < FUZZY_BELOW)
+            and (len(w) >= MIN_FUZZY or w not in sizes)]
+    near: list[tuple[str, str]] = []
+    if typo:
+        keys = sorted({k for w in typo for k in _deletes(w) | {w}})
+        sql, params = _union_eq("search_delete", "variant", "variant, word, names", keys, prefix=1)
+        found = con.execute(sql, params).fetchall()
+        sizes.update({word: n for _, word, n in found})
+        near = [(variant, word) for variant, word, _ in found]
+    out = []
+    for i, w in enumerate(words):
+        options: dict[str, str] = {}
+        if w in typo:
+            wkeys = _deletes(w) | {w}
+            options.update({word: "fuzzy" for key, word in near if key in wkeys and word != w and _one_edit(w, word)})
+        if last_is_prefix and i == len(words) - 1:
+            options.update({word: "prefix" for word in completions if word != w})
+        if w in sizes:
+            options[w] = "exact"
+        out.append(options)
+    return out, sizes
 
 
 def search_titles(
     con: duckdb.DuckDBPyConnection, query: str, *, kind: str | None = None, year: int | None = None, limit: int = 10
 ) -> list[SearchHit]:
     """Titles matching ``query``: exact names first, then prefixes, words, and near spellings;
-    within each, series and films before episodes and better-known titles first."""
+    within each, series and films before episodes and better-known titles first.
+    ``year`` keeps titles within a year of it; ``kind`` keeps one kind."""
     q = normalize(query)
     if not q:
         raise BadInput("search needs some words")
+    if limit < 1:
+        raise BadInput("--limit must be at least 1")
+    words = list(dict.fromkeys(q.split()))
+    prefix = not query.endswith(" ")
+    try:
+        options, sizes = _expand(con, words, prefix)
+    except duckdb.CatalogException:  # a catalog built before the index existed
+        return _scan(con, q, kind=kind, year=year, limit=limit)
+    hits = _ranked(con, q, words, options, sizes, kind=kind, year=year, limit=limit)
+    if not hits:  # every word was found as typed, yet not together: one of them may be a typo too
+        options, sizes = _expand(con, words, prefix, all_fuzzy=True)
+        hits = _ranked(con, q, words, options, sizes, kind=kind, year=year, limit=limit)
+    return hits
+
+
+def _ranked(con: duckdb.DuckDBPyConnection, q: str, words: list[str], options: list[dict[str, str]],
+            sizes: dict[str, int], *, kind: str | None, year: int | None, limit: int) -> list[SearchHit]:
+    """The ranked titles whose names hold, for every query word, one of the index words it stands for."""
+    if any(not o for o in options):
+        return []
+    # The anchor word's postings are read: the fewest rows, each index word looked up costing about as
+    # much as reading a few thousand rows.
+    anchor = min(range(len(words)), key=lambda i: sum(sizes.get(x, 0) + BRANCH_COST for x in options[i]))
+    anchor_words = sorted(options[anchor])
+    postings, params = _union_eq("search_posting", "word", "*", anchor_words)
+    filters, fparams = [], []
+    for i, o in enumerate(options):
+        if i != anchor:
+            filters.append("list_has_any(string_split(name, ' '), ?::VARCHAR[])")
+            fparams.append(sorted(o))
+    if kind:
+        filters.append("kind = ?")
+        fparams.append(kind)
+    if year:
+        filters.append("year BETWEEN ? AND ?")
+        fparams += [year - 1, year + 1]
+    exact_words = [w for w, o in zip(words, options) if o.get(w) == "exact"]
+    all_exact = len(exact_words) == len(words)
+    rows = con.execute(
+        f"""WITH c AS MATERIALIZED ({postings}),
+            m AS (
+              SELECT title_id, display, kind, year, end_year, votes, alt, name,
+                     CASE WHEN name = ? THEN 4
+                          WHEN starts_with(name, ?) THEN 3
+                          WHEN ? AND list_has_all(string_split(name, ' '), ?::VARCHAR[]) THEN 2
+                          ELSE 1 END AS rank_class,
+                     jaro_winkler_similarity(name, ?) AS near
+              FROM c WHERE {" AND ".join(filters) or "TRUE"}),
+            best AS (SELECT * FROM m QUALIFY row_number() OVER (
+                       PARTITION BY title_id ORDER BY rank_class DESC, alt IS NOT NULL, near DESC) = 1)
+            SELECT title_id, display, kind, year,
+                   CASE rank_class WHEN 4 THEN 'exact' WHEN 3 THEN 'prefix' WHEN 2 THEN 'words' ELSE 'fuzzy' END,
+                   end_year, votes, alt
+            FROM best
+            ORDER BY rank_class DESC, kind = 'episode', CASE WHEN rank_class = 1 THEN near END DESC NULLS LAST,
+                     votes DESC NULLS LAST, near DESC, year DESC NULLS LAST, title_id
+            LIMIT ?""",
+        [*params, q, q, all_exact, words, q, *fparams, limit],
+    ).fetchall()
+    return [SearchHit(id=r[0], title=r[1], kind=r[2], year=r[3], match=r[4], end_year=r[5], votes=r[6],
+                      matched=r[7]) for r in rows]
+
+
+def _scan(con: duckdb.DuckDBPyConnection, q: str, *, kind: str | None, year: int | None, limit: int) -> list[SearchHit]:
+    """The index-less search of catalogs built before the index: a scan of every title name."""
     filters, params = ["t.kind <> 'season'"], []
     if kind:
         filters.append("t.kind = ?")
@@ -61,22 +269,20 @@ def search_titles(
         params += [year - 1, year + 1]
     rows = con.execute(
         f"""WITH c AS (
-              SELECT t.id, t.title, t.kind, t.year, {NORMALIZED_SQL.format(col="t.title")} AS n,
-                     coalesce(s.evidence, 0) AS evidence
-              FROM title t LEFT JOIN title_score s ON s.title_id = t.id
-              WHERE {" AND ".join(filters)}),
+              SELECT t.id, t.title, t.kind, t.year, t.end_year, {NORMALIZED_SQL.format(col="t.title")} AS n
+              FROM title t WHERE {" AND ".join(filters)}),
             m AS (
               SELECT *, CASE WHEN n = $q THEN 'exact' WHEN starts_with(n, $q) THEN 'prefix'
                              WHEN contains(n, $q) THEN 'words' ELSE 'fuzzy' END AS match,
                         CASE WHEN n = $q THEN 4 WHEN starts_with(n, $q) THEN 3 WHEN contains(n, $q) THEN 2
                              ELSE jaro_winkler_similarity(n, $q) END AS score
               FROM c WHERE contains(n, $q) OR jaro_winkler_similarity(n, $q) >= 0.88)
-            SELECT id, title, kind, year, match FROM m
-            ORDER BY score DESC, kind = 'episode', evidence DESC, year DESC NULLS LAST, id
+            SELECT id, title, kind, year, match, end_year FROM m
+            ORDER BY score DESC, kind = 'episode', year DESC NULLS LAST, id
             LIMIT $limit""".replace("$q", "?").replace("$limit", "?"),
         [*params, *([q] * 9), limit],
     ).fetchall()
-    return [SearchHit(*r) for r in rows]
+    return [SearchHit(id=r[0], title=r[1], kind=r[2], year=r[3], match=r[4], end_year=r[5]) for r in rows]
 
 
 def find_title(con: duckdb.DuckDBPyConnection, text: str) -> str:

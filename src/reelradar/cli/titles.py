@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from reelradar.analytics.explain import ordinal
+from reelradar.analytics.availability import current_profile
 from reelradar.analytics.filters import Filters
 from reelradar.analytics.picks import picks
 from reelradar.catalog.ensure import build_demo, open_for_reading
@@ -44,19 +43,21 @@ def demo(ctx: typer.Context, json: bool = JSON) -> None:
 def picks_cmd(
     ctx: typer.Context,
     mode: str = typer.Option("radar", "--mode", help="radar: acclaimed but little known; top: most acclaimed."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="movie, series, ..."),
-    genre: Optional[str] = typer.Option(None, "--genre", help="A genre, e.g. Crime."),
-    year_from: Optional[int] = typer.Option(None, "--year-from", help="Released in or after this year."),
-    year_to: Optional[int] = typer.Option(None, "--year-to", help="Released in or before this year."),
+    kind: str | None = typer.Option(None, "--kind", help="movie, series, ..."),
+    genre: str | None = typer.Option(None, "--genre", help="A genre, e.g. Crime."),
+    year_from: int | None = typer.Option(None, "--year-from", help="Released in or after this year."),
+    year_to: int | None = typer.Option(None, "--year-to", help="Released in or before this year."),
     service: list[str] = typer.Option([], "--service", help="Only titles on this service (repeatable)."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="How many picks (default: picks_limit)."),
+    limit: int | None = typer.Option(None, "--limit", help="How many picks (default: picks_limit)."),
     json: bool = JSON,
 ) -> None:
     """Acclaimed titles you have probably missed, each with the numbers that make it a pick."""
     s = settings(ctx)
     con = open_for_reading(s, note)
+    profile = current_profile(s)  # the person's country, services and accepted offer types
     filters = Filters(kind=kind, genre=genre, year_from=year_from, year_to=year_to,
-                      services=service or s.services, country=s.country)
+                      services=service or profile.services, country=profile.country,
+                      offer_types=profile.offer_types)
     found = picks(con, s, mode=mode, filters=filters, limit=limit)
     if json:
         emit_json([p.to_dict() for p in found])

@@ -1,0 +1,232 @@
+"""Where to watch: offers joined to titles and to the person's profile (country, services, offer types),
+and what changed between offer snapshots ("new on my services", "no longer seen").
+
+Provider names differ between sources and people ("Amazon Prime Video", "Prime Video"; "Disney Plus",
+"Disney+"): they are compared by ``provider_key``, whose SQL twin is ``provider_key_sql``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import duckdb
+import ibis
+
+from reelradar.analytics.engine import backend
+from reelradar.analytics.explain import MONETIZATION_WORDS, Labels
+from reelradar.config import Settings
+from reelradar.errors import BadInput, NotFound
+from reelradar.model import Profile, Provenance
+
+OFFER_TYPES = ("flatrate", "free", "ads", "rent", "buy")
+ALIASES = {"hbomax": "max"}
+
+
+def provider_key(name: str) -> str:
+    """A provider name reduced to what identifies the service: 'Amazon Prime Video' and 'Prime Video'
+    are one; 'Disney+' and 'Disney Plus' are one; a '... with Ads' tier is its service."""
+    key = re.sub(r"[^a-z0-9]", "", name.lower().replace("+", " plus"))
+    key = re.sub(r"(standard)?withads$", "", key)
+    key = re.sub(r"^amazon(?=.)", "", key)
+    return ALIASES.get(key, key)
+
+
+def provider_key_sql(column: str) -> str:
+    """The SQL twin of ``provider_key`` over ``column``."""
+    key = (f"regexp_replace(regexp_replace(regexp_replace(replace(lower({column}), '+', ' plus'), "
+           f"'[^a-z0-9]', '', 'g'), '(standard)?withads$', ''), '^amazon(.)', '\\1')")
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in ALIASES.items())
+    return f"(CASE {key} {cases} ELSE {key} END)"
+
+
+def current_profile(settings: Settings) -> Profile:
+    """The person's profile: the user store's when there is one, the settings' country and services
+    otherwise (or where the store leaves them empty). Subscription, free and ad-supported offers count
+    by default; rent and buy only when the profile opts in."""
+    profile = Profile(country=settings.country, services=list(settings.services))
+    try:
+        from reelradar.users.store import UserStore  # the user store (SQLite), when installed
+    except ImportError:
+        return profile
+    if not settings.users_path.exists():
+        return profile
+    with UserStore(settings.users_path) as store:
+        stored = store.profile()
+    return Profile(name=stored.name, country=stored.country or profile.country,
+                   services=list(stored.services or profile.services),
+                   offer_types=list(stored.offer_types or profile.offer_types))
+
+
+def check_offer_types(types: list[str]) -> list[str]:
+    bad = [t for t in types if t not in OFFER_TYPES]
+    if bad:
+        raise BadInput(f"unknown offer type {bad[0]!r}: use {', '.join(OFFER_TYPES)}")
+    return types
+
+
+@dataclass
+class WhereOffer:
+    """One way to watch a title, with who said so and when it was seen."""
+
+    provider: str
+    monetization: str
+    country: str | None
+    quality: str | None
+    price: float | None
+    currency: str | None
+    url: str | None
+    provenance: Provenance
+    first_seen: date | None = None
+    last_seen: date | None = None
+    yours: bool = False  # on one of your services, of a type you accept
+
+    @property
+    def words(self) -> str:
+        return MONETIZATION_WORDS.get(self.monetization, self.monetization)
+
+
+@dataclass
+class Where:
+    """Where a title can be watched, for a country (None: every country)."""
+
+    title_id: str
+    title: str
+    year: int | None
+    country: str | None
+    offers: list[WhereOffer] = field(default_factory=list)
+    other_countries: list[str] = field(default_factory=list)  # countries with offers, outside the one asked
+    credits: list[str] = field(default_factory=list)  # attribution the sources ask for
+    status: str | None = None  # a series' status and next episode, as a source reported them
+
+
+def where(con: duckdb.DuckDBPyConnection, title_id: str, profile: Profile, *, country: str | None = None) -> Where:
+    """The offers of ``title_id`` in ``country`` (the profile's when None; every country when neither
+    says), the ones a source gave without a country included and marked as such."""
+    row = con.execute("SELECT title, year FROM title WHERE id = ?", [title_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no title with id {title_id!r}")
+    country = (country or profile.country or None)
+    if country is not None:
+        country = country.upper()
+        if len(country) != 2 or not country.isalpha():
+            raise BadInput(f"--country must be a two-letter code such as US or DE, not {country!r}")
+    labels = Labels(con)
+    keys = {provider_key(s) for s in profile.services}
+    rows = con.execute(
+        f"""SELECT o.provider, o.monetization, o.country, o.quality, o.price, o.currency, o.url, o.source, o.via,
+                   coalesce(o.as_of, CAST(o.fetched_at AS DATE)), s.first_seen, s.last_seen, {provider_key_sql('o.provider')}
+            FROM offer o LEFT JOIN offer_seen s ON s.title_id = o.title_id AND s.provider = o.provider
+                 AND s.monetization = o.monetization AND s.country IS NOT DISTINCT FROM o.country
+                 AND s.via IS NOT DISTINCT FROM o.via
+            WHERE o.title_id = ? AND (? IS NULL OR o.country IS NULL OR o.country = ?)
+            ORDER BY o.country NULLS FIRST, list_position(?, o.monetization), o.provider""",
+        [title_id, country, country, list(OFFER_TYPES)],
+    ).fetchall()
+    out = Where(title_id=title_id, title=row[0], year=row[1], country=country)
+    sources = set()
+    for provider, monetization, ctry, quality, price, currency, url, source, via, as_of, first, last, key in rows:
+        out.offers.append(WhereOffer(
+            provider=provider, monetization=monetization, country=ctry, quality=quality, price=price,
+            currency=currency, url=url, provenance=labels.provenance(source, via, as_of), first_seen=first,
+            last_seen=last, yours=key in keys and monetization in profile.offer_types,
+        ))
+        sources.add(source)
+        if via:
+            sources.add(via)
+    if country is not None:
+        out.other_countries = [c for (c,) in con.execute(
+            "SELECT DISTINCT country FROM offer WHERE title_id = ? AND country IS NOT NULL AND country <> ? ORDER BY 1",
+            [title_id, country]).fetchall()]
+    st = con.execute(
+        """SELECT status, next_air_date, next_season, next_episode, next_name, source, CAST(fetched_at AS DATE)
+           FROM series_status WHERE title_id = ? ORDER BY fetched_at DESC NULLS LAST LIMIT 1""", [title_id]).fetchall()
+    if st:
+        status, day, season, episode, name, source, as_of = st[0]
+        nxt = (f"next episode S{season}E{episode}" + (f" “{name}”" if name else "") + f" on {day}") if day else "no next episode announced"
+        out.status = f"{status or 'status unknown'} · {nxt} — {labels.provenance(source, None, as_of).text()}"
+    out.credits = [c for (c,) in con.execute(
+        "SELECT DISTINCT credit FROM source_info WHERE source IN (SELECT unnest(?)) AND credit IS NOT NULL ORDER BY 1",
+        [sorted(sources)]).fetchall()]
+    return out
+
+
+@dataclass
+class OfferChange:
+    title_id: str
+    title: str
+    year: int | None
+    provider: str
+    monetization: str
+    country: str | None
+    first_seen: date
+    last_seen: date
+    last_checked: date
+    provenance: Provenance
+
+
+@dataclass
+class Changes:
+    """Offers on the person's services that appeared, or were no longer seen, since ``since``."""
+
+    since: date
+    country: str | None
+    services: list[str]
+    new: list[OfferChange] = field(default_factory=list)
+    gone: list[OfferChange] = field(default_factory=list)
+    snapshots: int = 0  # titles whose offers were checked at least once
+
+
+def offer_changes(con: duckdb.DuckDBPyConnection, profile: Profile, *, days: int = 7,
+                  today: date | None = None) -> Changes:
+    """Compare offer snapshots: an offer is new when first seen after its title's first check and on
+    or after ``today - days``; no longer seen when its title was checked after the offer's last
+    sighting, that check falling in the period. Only the profile's services, country and offer types."""
+    if days < 1:
+        raise BadInput("--days must be at least 1")
+    today = today or date.today()
+    since = today - timedelta(days=days)
+    out = Changes(since=since, country=profile.country, services=list(profile.services))
+    be = backend(con)
+    seen, check, title = be.table("offer_seen"), be.table("offer_check"), be.table("title")
+    out.snapshots = int(check.count().execute())
+    if not profile.services or out.snapshots == 0:
+        return out
+    keys = sorted({provider_key(s) for s in profile.services})
+    provider = seen.provider.lower().replace("+", " plus").re_replace("[^a-z0-9]", "")
+    provider = provider.re_replace("(standard)?withads$", "").re_replace("^amazon(.)", "\\1")
+    provider = ibis.cases(*((provider == k, v) for k, v in ALIASES.items()), else_=provider)
+    s = seen.mutate(key=provider)
+    s = s.filter(s.key.isin(keys), s.monetization.isin(list(profile.offer_types)))
+    if profile.country:
+        s = s.filter(s.country.isnull() | (s.country == profile.country))
+    j = s.join(check, [s.title_id == check.title_id, s.via == check.via]).join(title, s.title_id == title.id)
+    j = j.select(s.title_id, title.title, title.year, s.provider, s.monetization, s.country, s.first_seen,
+                 s.last_seen, check.first_checked, check.last_checked, s.source, s.via)
+    new = j.filter(j.first_seen > j.first_checked, j.first_seen >= since, j.last_seen == j.last_checked)
+    gone = j.filter(j.last_seen < j.last_checked, j.last_checked >= since)
+    labels = Labels(con)
+    for name, expr in (("new", new.order_by([ibis.desc("first_seen"), "title"])),
+                       ("gone", gone.order_by([ibis.desc("last_checked"), "title"]))):
+        for r in expr.execute().to_dict("records"):
+            as_of = r["last_seen"] if name == "new" else r["last_checked"]
+            getattr(out, name).append(OfferChange(
+                title_id=r["title_id"], title=r["title"], year=_int(r["year"]), provider=r["provider"],
+                monetization=r["monetization"], country=r["country"], first_seen=_day(r["first_seen"]),
+                last_seen=_day(r["last_seen"]), last_checked=_day(r["last_checked"]),
+                provenance=labels.provenance(r["source"], r["via"], _day(as_of)),
+            ))
+    return out
+
+
+def _day(value: object) -> date:
+    return value.date() if hasattr(value, "date") else value  # type: ignore[return-value]
+
+
+def _int(value: object) -> int | None:
+    try:
+        return None if value is None or math.isnan(value) else int(value)  # type: ignore[arg-type,call-overload]
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,371 @@
+"""Reading the chart tables a build or an import derived (analytics/charts.py): a chart for a week or
+a day, a title's chart history, the rows no title could be found for, and the breakouts behind
+``reelradar picks --mode hot``. Every row carries its source and date."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+
+from reelradar.analytics.explain import Labels
+from reelradar.errors import BadInput, NotFound
+from reelradar.model import Pick, Reason
+
+ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+
+
+@dataclass
+class ChartRow:
+    position: int
+    title: str
+    season: str | None
+    title_id: str | None
+    points: int
+    best_rank: int
+    previous: int | None  # position in the period before (None: not charting then)
+    change: int | None  # positive: climbed
+    new: bool  # first time in this chart
+    weeks: int  # weeks in the top 10 of this chart so far
+    peak: int  # best rank in this chart so far
+    days: int  # days charted in this period
+    hours: float | None = None
+    views: float | None = None
+
+
+@dataclass
+class ChartTable:
+    platform: str
+    country: str
+    category: str
+    period_start: date
+    period_end: date
+    provenance: str
+    aggregated: bool  # several daily charts summed into one ranking by points
+    rows: list[ChartRow] = field(default_factory=list)
+
+
+def parse_week(text: str) -> tuple[date, date]:
+    """'2025-W28' → (Monday, Sunday) of that ISO week."""
+    m = ISO_WEEK.match(text.strip())
+    if not m:
+        raise BadInput(f"--week {text!r} is not an ISO week such as 2025-W28")
+    try:
+        monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError:
+        raise BadInput(f"--week {text!r} does not exist in that year") from None
+    return monday, monday + timedelta(days=6)
+
+
+def has_chart_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('chart_position', 'chart_momentum')"
+    ).fetchall()[0][0] == 2)
+
+
+def _require(con: duckdb.DuckDBPyConnection) -> None:
+    if not has_chart_tables(con):
+        raise NotFound("this catalog has no chart tables yet: import a chart or run `reelradar demo` again")
+
+
+def chart_view(
+    con: duckdb.DuckDBPyConnection, *, platform: str | None = None, country: str | None = None,
+    category: str | None = None, week: str | None = None, day: date | None = None, limit: int = 10,
+    max_charts: int = 20, notify: Callable[[str], None] = lambda _: None,
+) -> list[ChartTable]:
+    """The charts matching the filters for an ISO week, a day, or (neither) each chart's latest period.
+
+    A week of daily charts is ranked by its summed points; one period shows the ranks as charted.
+    Movement compares with the period (or week) just before.
+    """
+    _require(con)
+    if week and day:
+        raise BadInput("give --week or --date, not both")
+    where, params = ["TRUE"], []
+    if platform:
+        where.append("lower(platform) = lower(?)")
+        params.append(platform)
+    if country:
+        where.append("lower(country) = lower(?)")
+        params.append("world" if country.lower() in ("world", "global") else country)
+    if category:
+        where.append("lower(category) = lower(?)")
+        params.append(category)
+    charts = con.execute(
+        f"""SELECT platform, country, category, max(period_start), count(DISTINCT period_start)
+            FROM chart_position WHERE {" AND ".join(where)} GROUP BY 1, 2, 3 ORDER BY platform, country = 'world' DESC,
+            country, category""",
+        params,
+    ).fetchall()
+    if not charts:
+        raise NotFound("no chart rows match these filters: see `reelradar charts` without filters")
+    if len(charts) > max_charts:
+        notify(f"{len(charts)} charts match: showing the first {max_charts}; narrow with --platform, --country "
+               "or --category")
+    out = []
+    for plat, ctry, cat, latest, _ in charts[:max_charts]:
+        window = _window(con, plat, ctry, cat, latest, week, day)
+        if window is None:
+            continue
+        table = _one_chart(con, plat, ctry, cat, *window, limit)
+        if table.rows:
+            out.append(table)
+    if not out:
+        what = f"week {week}" if week else f"{day}" if day else "the latest period"
+        raise NotFound(f"no chart rows for {what} with these filters")
+    return out
+
+
+def _window(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, latest: date, week: str | None,
+            day: date | None) -> tuple[date, date, date, date] | None:
+    """(start, end) of the period shown and of the period before it."""
+    key = [plat, ctry, cat]
+    same = "platform = ? AND country = ? AND category = ?"
+    if week:
+        a, b = parse_week(week)
+        return a, b, a - timedelta(days=7), a - timedelta(days=1)
+    if day is not None:
+        row = con.execute(f"SELECT max(period_start), max(period_end) FROM chart_position WHERE {same} "
+                          "AND period_start <= ? AND period_end >= ?", [*key, day, day]).fetchone()
+        if row is None or row[0] is None:
+            return None
+        a, b = row
+    else:
+        a, b = con.execute(f"SELECT period_start, max(period_end) FROM chart_position WHERE {same} "
+                           "AND period_start = ? GROUP BY 1", [*key, latest]).fetchall()[0]
+    prev = con.execute(f"SELECT max(period_start), max(period_end) FROM chart_position WHERE {same} "
+                       "AND period_start < ? AND period_start = (SELECT max(period_start) FROM chart_position "
+                       f"WHERE {same} AND period_start < ?)", [*key, a, *key, a]).fetchone()
+    pa_, pb = (prev if prev and prev[0] is not None else (a - (b - a) - timedelta(days=1), a - timedelta(days=1)))
+    return a, b, pa_, pb
+
+
+# chart_position with what chart_entry says of each row (title as charted, hours, views, provenance).
+POSITIONS = """(SELECT p.*, e.raw_title, e.season_title, e.hours, e.views, e.source, e.via, e.as_of
+      FROM chart_position p JOIN chart_entry e ON e.points IS NOT NULL AND e.platform = p.platform
+        AND coalesce(e.country, '?') = p.country AND coalesce(e.category, '') = p.category
+        AND e.period_start = p.period_start
+        AND coalesce(e.entry_key, e.season_id, e.title_id, 'raw:' || lower(e.raw_title)) = p.item)"""
+
+_AGG = """SELECT item, any_value(title_id) AS title_id, any_value(raw_title) AS title,
+                 any_value(season_title) AS season, sum(points)::INT AS points, min(rank) AS best_rank,
+                 count(DISTINCT period_start) AS n, max(cum_weeks) AS weeks, min(peak_so_far) AS peak,
+                 bool_or(is_new) AS new, sum(least(period_end, $b) - greatest(period_start, $a) + 1)::INT AS days,
+                 sum(hours) AS hours, sum(views) AS views,
+                 any_value(source) AS source, any_value(via) AS via, max(as_of) AS as_of
+          FROM """ + POSITIONS + """ x
+          WHERE platform = $p AND country = $c AND category = $k AND period_start >= $a AND period_start <= $b
+          GROUP BY item"""
+
+
+def _one_chart(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, a: date, b: date, pa_: date,
+               pb: date, limit: int) -> ChartTable:
+    periods = con.execute(
+        "SELECT count(DISTINCT period_start) FROM chart_position WHERE platform = ? AND country = ? "
+        "AND category = ? AND period_start BETWEEN ? AND ?", [plat, ctry, cat, a, b]).fetchall()[0][0]
+    aggregated = periods > 1
+    pos = "rank() OVER (ORDER BY points DESC, best_rank)" if aggregated else "best_rank"
+    sql = f"""WITH cur AS ({_AGG}), prev AS ({_AGG.replace("$a", "$pa").replace("$b", "$pb")})
+              SELECT {pos} AS position, cur.*, prev_pos.position AS previous
+              FROM cur LEFT JOIN (SELECT item, {pos} AS position FROM prev) prev_pos USING (item)
+              ORDER BY position, points DESC, title LIMIT $limit"""
+    rows = con.execute(sql, {"p": plat, "c": ctry, "k": cat, "a": a, "b": b, "pa": pa_, "pb": pb,
+                             "limit": limit}).fetchall()
+    names = [d[0] for d in con.description]
+    labels = Labels(con)
+    out = []
+    prov = ""
+    for values in rows:
+        r = dict(zip(names, values))
+        prov = labels.provenance(r["source"], r["via"], r["as_of"]).text()
+        change = None if r["previous"] is None else int(r["previous"]) - int(r["position"])
+        out.append(ChartRow(
+            position=int(r["position"]), title=r["title"], season=r["season"], title_id=r["title_id"],
+            points=int(r["points"]), best_rank=int(r["best_rank"]), previous=r["previous"], change=change,
+            new=bool(r["new"]), weeks=int(r["weeks"]), peak=int(r["peak"]), days=int(r["days"]),
+            hours=r["hours"], views=r["views"],
+        ))
+    return ChartTable(platform=plat, country=ctry, category=cat, period_start=a, period_end=b,
+                      provenance=prov, aggregated=aggregated, rows=out)
+
+
+@dataclass
+class HistoryLine:
+    """One item's run in one chart: its periods, ranks and points."""
+
+    platform: str
+    country: str
+    category: str
+    item: str
+    label: str
+    points: list[tuple[date, int, int]]  # (period start, rank, points)
+    weeks: int
+    peak: int
+    total_points: int
+    provenance: str
+
+
+@dataclass
+class ChartHistory:
+    title_id: str
+    title: str
+    lines: list[HistoryLine]
+    weekly_points: list[tuple[date, int]]  # points per Monday–Sunday week, all charts together
+    all_time: list[str]  # all-time list entries (Netflix's most popular), as sentences
+
+
+def find_charted_title(con: duckdb.DuckDBPyConnection, text: str) -> str:
+    """The title ``text`` names, preferring among equally named titles one with a chart history."""
+    from reelradar.catalog.search import find_title, search_titles
+
+    if con.execute("SELECT 1 FROM title WHERE id = ?", [text.strip()]).fetchone():
+        return text.strip()
+    hits = search_titles(con, text, limit=10)
+    best = [h for h in hits if h.match == hits[0].match] if hits else []
+    if best and has_chart_tables(con):
+        charted = {r[0] for r in con.execute(
+            "SELECT DISTINCT title_id FROM chart_position WHERE title_id IN (SELECT unnest(?))",
+            [[h.id for h in best]]).fetchall()}
+        for h in best:
+            if h.id in charted:
+                return h.id
+    return find_title(con, text)
+
+
+def chart_history(con: duckdb.DuckDBPyConnection, title_id: str) -> ChartHistory:
+    """Every chart run of a title (a series with all its seasons), oldest first."""
+    _require(con)
+    row = con.execute("SELECT title FROM title WHERE id = ?", [title_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no title with id {title_id!r}")
+    ids = [title_id, *[r[0] for r in con.execute("SELECT id FROM title WHERE parent_id = ?", [title_id]).fetchall()]]
+    rows = con.execute(
+        """SELECT platform, country, category, item, coalesce(season_title, raw_title), period_start, rank, points,
+                  cum_weeks, source, via, as_of
+           FROM """ + POSITIONS + """ x WHERE title_id IN (SELECT unnest(?)) OR season_id IN (SELECT unnest(?))
+           ORDER BY platform, country = 'world' DESC, country, category, item, period_start""",
+        [ids, ids],
+    ).fetchall()
+    labels = Labels(con)
+    lines: dict[tuple[str, ...], HistoryLine] = {}
+    for plat, ctry, cat, item, label, start, rank, points, weeks, source, via, as_of in rows:
+        key = (plat, ctry, cat, item)
+        line = lines.get(key)
+        if line is None:
+            line = lines[key] = HistoryLine(plat, ctry, cat, item, label, [], 0, rank, 0, "")
+        line.points.append((start, int(rank), int(points)))
+        line.weeks = max(line.weeks, int(weeks))
+        line.peak = min(line.peak, int(rank))
+        line.total_points += int(points)
+        line.provenance = labels.provenance(source, via, as_of).text()
+    weekly = con.execute(
+        """SELECT date_trunc('week', period_start)::DATE AS w, sum(points)::INT FROM chart_position
+           WHERE title_id IN (SELECT unnest(?)) OR season_id IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1""",
+        [ids, ids],
+    ).fetchall()
+    all_time = [
+        f"#{rank} of Netflix's most popular {cat.split(' (most popular')[0]}: "
+        f"{views / 1e6:.1f}M views, {hours / 1e6:.1f}M hours in its first 91 days"
+        f" — {labels.provenance(source, via, as_of).text()}"
+        for rank, cat, views, hours, source, via, as_of in con.execute(
+            """SELECT rank, category, views, hours, source, via, as_of FROM chart_entry
+               WHERE points IS NULL AND views IS NOT NULL AND (title_id IN (SELECT unnest(?))
+                     OR season_id IN (SELECT unnest(?))) ORDER BY rank""", [ids, ids]).fetchall()
+    ]
+    return ChartHistory(title_id, row[0], list(lines.values()), [(w, p) for w, p in weekly], all_time)
+
+
+@dataclass
+class Unresolved:
+    source: str
+    platform: str
+    raw_title: str
+    season_title: str | None
+    year: int | None
+    kind: str | None
+    ref: str | None
+    rows: int
+    first: date
+    last: date
+    import_name: str | None
+
+
+def unresolved(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[Unresolved]:
+    """Chart rows no catalog title could be placed on, one line per name, most rows first."""
+    rows = con.execute(
+        f"""SELECT source, platform, raw_title, any_value(season_title), title_year, title_kind, title_ref,
+                   count(*), min(period_start), max(period_end), any_value(import_name)
+            FROM chart_entry WHERE title_id IS NULL GROUP BY source, platform, raw_title, title_year, title_kind,
+                 title_ref ORDER BY count(*) DESC, raw_title {"LIMIT " + str(int(limit)) if limit else ""}"""
+    ).fetchall()
+    return [Unresolved(*r) for r in rows]
+
+
+def nth(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def breakout_reason(r: dict[str, Any], source_text: str) -> str:
+    """'#1 in 4 of 5 countries, up from #7; 3rd week' and the numbers and sources behind it."""
+    best, last = int(r["best_rank_this"]), r["best_rank_last"]
+    platform = r["platform"]
+    if r["level"] == "world":
+        where = f"#{best} worldwide on {platform}"
+    elif best == 1:
+        where = f"#1 in {r['number_one_this']} of {r['charts_this']} countries on {platform}"
+    else:
+        where = f"#{best} at best on {platform}, charting in {r['countries_this']} of {r['charts_this']} countries"
+    if last is None:
+        move = "new entry" if r["is_new"] else "back in the top 10"
+    elif best < int(last):
+        move = f"up from #{last}"
+    elif best > int(last):
+        move = f"down from #{last}"
+    else:
+        move = f"holding #{best}"
+    weeks = int(r["weeks_on_chart"])
+    numbers = (f"momentum {float(r['momentum']):+.2f}: {r['points_this']} chart points in the {r['window_days']} days "
+               f"to {r['as_of']} against {r['points_last']} before, over the {r['fixed_countries']} "
+               f"{'chart' if r['level'] == 'world' else 'countries'} charted in both")
+    return f"{where}, {move}; {nth(weeks)} week · {numbers} — {source_text}"
+
+
+def hot_rows(con: duckdb.DuckDBPyConnection, where: str, params: list[object], limit: int) -> list[dict[str, Any]]:
+    """Breakouts (one per title: its strongest platform and level), strongest first, after ``where``
+    over title alias ``t``."""
+    if not has_chart_tables(con):
+        return []
+    rows = con.execute(
+        f"""SELECT m.*, t.title, t.kind, t.year, s.acclaim,
+                   coalesce(s.awareness, (SELECT max(a.percentile) FROM awareness_part a WHERE a.title_id = t.id))
+                     AS awareness, s.evidence
+            FROM (SELECT * FROM chart_momentum WHERE breakout AND title_id IS NOT NULL
+                  QUALIFY row_number() OVER (PARTITION BY title_id ORDER BY momentum DESC, points_this DESC) = 1) m
+            JOIN title t ON t.id = m.title_id LEFT JOIN title_score s ON s.title_id = t.id
+            WHERE {where} ORDER BY m.momentum DESC, m.points_this DESC, t.id LIMIT ?""",
+        [*params, limit],
+    ).fetchall()
+    names = [d[0] for d in con.description]
+    return [dict(zip(names, values)) for values in rows]
+
+
+def hot_picks(con: duckdb.DuckDBPyConnection, where: str, params: list[object], limit: int) -> list[Pick]:
+    """``picks --mode hot``: breakouts, each explained first by its chart numbers, then its scores."""
+    from reelradar.analytics.picks import explain_rows
+
+    found = hot_rows(con, where, params, limit)
+    picks = explain_rows(
+        con, [(r["title_id"], r["title"], r["kind"], r["year"], r["acclaim"], r["awareness"], r["evidence"])
+              for r in found], radar=False)
+    labels = Labels(con)
+    for pick, r in zip(picks, found):
+        source = labels.provenance(str(r["sources"]), None, r["as_of"]).text()
+        text = breakout_reason(r, source)
+        pick.reasons.insert(0, Reason(text, "breakout"))
+        pick.reason = text + (" · " + pick.reason if pick.reason else "")
+    return picks

@@ -1,0 +1,111 @@
+"""The web application: the JSON API under ``/api/v1`` (OpenAPI at ``/docs``) and the web page at ``/``,
+served by one process from the package's own files (no CDN, no external fonts or scripts)."""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reelradar import __version__
+from reelradar.api.cache import ResultCache
+from reelradar.api.errors import BodyLimit, ErrorResponse, install_error_handlers
+from reelradar.api.pool import CatalogPool
+from reelradar.api.security import load_or_create_token
+from reelradar.config import Settings
+
+API_PREFIX = "/api/v1"
+
+# Scripts and styles come only from this server; nothing is fetched from elsewhere.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+class SecurityHeaders:
+    """Headers every response carries: a strict content security policy and no sniffing or framing."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope.get("path") == "/docs"
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                         (b"x-frame-options", b"DENY")]
+                if not docs:  # Swagger UI's page is FastAPI's own; it keeps its defaults
+                    extra.append((b"content-security-policy", CSP.encode()))
+                headers += [(k, v) for k, v in extra if k not in names]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app over ``settings.data_dir``: its catalog (reopened when a rebuild swaps it), its user store
+    and its local token (created on the first start)."""
+    from reelradar.api import more_routes, routes, user_routes
+    from reelradar.web import pages
+
+    app = FastAPI(
+        title="reelradar",
+        version=__version__,
+        description="What to watch next, explained with the numbers behind it. Every error has the shape "
+        "of `ErrorResponse`; state changes need the local token (`Authorization: Bearer <token>`).",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.pool = CatalogPool(settings.catalog_path)
+    app.state.cache = ResultCache(settings.serve_cache_entries)
+    app.state.users = None  # the user store, opened on first use
+    app.state.users_lock = threading.Lock()
+    app.state.import_lock = threading.Lock()  # one import at a time: each is one long transaction
+    app.state.token, app.state.token_created = load_or_create_token(settings.data_dir)
+    install_error_handlers(app)
+    app.include_router(routes.router, prefix=API_PREFIX, tags=["catalog"])
+    app.include_router(more_routes.router, prefix=API_PREFIX, tags=["charts, where, universe, recommend"])
+    app.include_router(user_routes.router, prefix=API_PREFIX, tags=["you"])
+    static = resources.files("reelradar.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    pages.install(app)
+    app.add_middleware(BodyLimit, max_bytes=int(settings.upload_max_mb * 1_000_000))
+    app.add_middleware(SecurityHeaders)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """OpenAPI with FastAPI's validation-error schema replaced by the one error shape actually sent."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    ref = {"$ref": "#/components/schemas/ErrorResponse"}
+    for name, model_schema in ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}").items():
+        if name == "$defs":
+            components.update(model_schema)
+    components["ErrorResponse"] = {k: v for k, v in ErrorResponse.model_json_schema(
+        ref_template="#/components/schemas/{model}").items() if k != "$defs"}
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            for code, resp in op.get("responses", {}).items():
+                if code != "200" and code != "304" and "content" in resp:
+                    resp["content"] = {"application/json": {"schema": ref}}
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,84 @@
+"""JSON API over the catalog (``/api/v1``): each route is a thin shell over one library function.
+
+Catalog reads carry ``ETag`` and ``Cache-Control`` and answer ``304`` to a matching ``If-None-Match``;
+lists are pages (``offset``, ``limit``, ``next_offset``).
+"""
+
+from __future__ import annotations
+
+import duckdb
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from reelradar.analytics.filters import Filters
+from reelradar.analytics.picks import MODES, picks
+from reelradar.api.cache import cached_json
+from reelradar.api.deps import Page, PageParams, catalog_read, page_params, paginate, settings_of
+from reelradar.api.errors import ErrorResponse
+from reelradar.catalog.query import title_card
+from reelradar.catalog.search import SearchHit, search_titles
+from reelradar.config import Settings
+from reelradar.model import Pick, TitleCard
+from reelradar.web.facets import Facets, facets
+
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 404, 422, 500, 503)}
+
+router = APIRouter(responses=ERRORS)  # type: ignore[arg-type]
+
+
+async def filters_from_query(
+    kind: str | None = Query(None, description="movie, series, miniseries, ..."),
+    genre: str | None = Query(None, description="A genre, e.g. Crime (case does not matter)."),
+    year_from: int | None = Query(None, ge=1870, le=2200, description="Released in or after this year."),
+    year_to: int | None = Query(None, ge=1870, le=2200, description="Released in or before this year."),
+    service: list[str] = Query([], description="Only titles offered on this service (repeatable)."),
+    country: str | None = Query(None, min_length=2, max_length=2, description="Country of the offers (ISO alpha-2)."),
+) -> Filters:
+    """The filters every list accepts, as query parameters (the CLI's --kind, --genre, ...)."""
+    return Filters(kind=kind, genre=genre, year_from=year_from, year_to=year_to, services=service,
+                   country=country.upper() if country else None)
+
+
+@router.get("/search", response_model=Page[SearchHit], summary="Find titles by name")
+async def search_route(
+    request: Request,
+    response: Response,
+    q: str = Query(..., min_length=1, max_length=200, description="Words of the title (typos are tolerated)."),
+    kind: str | None = Query(None),
+    year: int | None = Query(None, ge=1870, le=2200, description="Release year ± 1."),
+    page: PageParams = Depends(page_params),
+    con: duckdb.DuckDBPyConnection = Depends(catalog_read),
+) -> Response:
+    """Titles whose name matches ``q``: exact names first, then prefixes, words and near spellings."""
+    return await cached_json(request, response, lambda: paginate(
+        search_titles(con, q, kind=kind, year=year, limit=page.offset + page.limit + 1), page))
+
+
+@router.get("/titles/{title_id}", response_model=TitleCard, summary="A title whole")
+async def title_route(title_id: str, request: Request, response: Response,
+                con: duckdb.DuckDBPyConnection = Depends(catalog_read)) -> Response:
+    """Facts, credits with characters, relations, offers, chart history, and every score with its
+    source, date, cohort percentile and weight (``pick``; null when no source scored it)."""
+    return await cached_json(request, response, lambda: title_card(con, title_id))
+
+
+@router.get("/picks", response_model=Page[Pick], summary="Picks: under the radar, most acclaimed, or breaking out")
+async def picks_route(
+    request: Request,
+    response: Response,
+    mode: str = Query("radar", description=f"One of {', '.join(MODES)}."),
+    filters: Filters = Depends(filters_from_query),
+    page: PageParams = Depends(page_params),
+    settings: Settings = Depends(settings_of),
+    con: duckdb.DuckDBPyConnection = Depends(catalog_read),
+) -> Response:
+    """The picks of ``reelradar picks`` (radar: acclaimed, little known; top: most acclaimed; hot: breaking
+    out in the charts), each with its one-line reason and the numbers behind it."""
+    return await cached_json(request, response, lambda: paginate(
+        picks(con, settings, mode=mode, filters=filters, limit=page.offset + page.limit + 1), page))
+
+
+@router.get("/facets", response_model=Facets, summary="Values the lists can be filtered by")
+async def facets_route(request: Request, response: Response,
+                 con: duckdb.DuckDBPyConnection = Depends(catalog_read)) -> Response:
+    """Services, kinds, genres and decades present in the catalog."""
+    return await cached_json(request, response, lambda: facets(con))

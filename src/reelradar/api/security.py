@@ -1,0 +1,87 @@
+"""The local token that guards every state change, and CSRF protection for the web page's forms.
+
+The token is made on the first start and kept in ``<data_dir>/api-token`` (mode 0600): whoever can
+read the data folder may change its state. Scripts send it as ``Authorization: Bearer <token>``. A
+browser is unlocked once (``/unlock``), which keeps the token in an HttpOnly, SameSite=Strict cookie;
+a state change from a browser must also carry the page's CSRF token (a header from htmx, a hidden
+field in a plain form), which another site cannot read. Tokens are never written to a log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import Request
+
+from reelradar.api.errors import Forbidden, Unauthorized
+
+TOKEN_FILE = "api-token"
+COOKIE = "reelradar_token"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf"
+
+
+def token_path(data_dir: Path) -> Path:
+    return data_dir / TOKEN_FILE
+
+
+def load_or_create_token(data_dir: Path) -> tuple[str, bool]:
+    """The local token and whether it was just created (then the caller prints it once)."""
+    path = token_path(data_dir)
+    with contextlib.suppress(FileNotFoundError):
+        token = path.read_text(encoding="utf-8").strip()
+        if token:
+            return token, False
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    tmp = path.with_name(f"{TOKEN_FILE}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(token + "\n")
+    os.replace(tmp, path)
+    return token, True
+
+
+def csrf_for(token: str) -> str:
+    """The CSRF token of a session: derived from the local token, so it needs no server-side state."""
+    return hmac.new(token.encode(), b"reelradar-csrf", hashlib.sha256).hexdigest()[:40]
+
+
+def _same(a: str | None, b: str) -> bool:
+    return a is not None and hmac.compare_digest(a.encode(), b.encode())
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.headers.get("x-reelradar-token")
+
+
+def unlocked(request: Request) -> bool:
+    """Whether this browser holds the token (the cookie set by /unlock)."""
+    return _same(request.cookies.get(COOKIE), request.app.state.token)
+
+
+def check_state_change(request: Request, form_csrf: str | None = None) -> None:
+    """Allow a state change only with the token: as a bearer header (scripts), or as the unlock cookie
+    plus the page's CSRF token (browsers). Raises Unauthorized or Forbidden."""
+    token: str = request.app.state.token
+    sent = bearer(request)
+    if sent is not None:
+        if not _same(sent, token):
+            raise Unauthorized("wrong token: use the one in the data folder's api-token file")
+        return
+    if not unlocked(request):
+        raise Unauthorized("changing anything needs the local token: send it as 'Authorization: Bearer <token>' "
+                           "(it is in the data folder's api-token file), or unlock this browser at /unlock")
+    origin = request.headers.get("origin")
+    if origin is not None and origin.split("://", 1)[-1] != request.headers.get("host", ""):
+        raise Forbidden(f"request from another site ({origin}) refused")
+    if not _same(request.headers.get(CSRF_HEADER) or form_csrf, csrf_for(token)):
+        raise Forbidden("missing or wrong CSRF token: reload the page and try again")

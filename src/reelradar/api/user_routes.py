@@ -1,0 +1,126 @@
+"""JSON API over the person's own data (``/api/v1``): profile, watchlist, seen and dismissed titles,
+imports. Reads are open; every change needs the local token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import duckdb
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from reelradar.api.deps import catalog
+from reelradar.api.errors import ErrorResponse, NotAvailable
+from reelradar.api.security import check_state_change
+from reelradar.errors import NotFound
+from reelradar.model import Interaction, Profile
+
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 500, 501)}
+
+router = APIRouter(responses=ERRORS)  # type: ignore[arg-type]
+
+# What the buttons of the title page record, in the user store's words.
+ACTIONS = {"watchlist": "watchlist", "seen": "watched", "dismiss": "dismissed", "like": "liked"}
+
+
+def user_store(request: Request) -> Any:
+    """The person's store (SQLite in the data folder), opened and migrated once per app."""
+    state = request.app.state
+    with state.users_lock:
+        if state.users is None:
+            try:
+                from reelradar.users.store import UserStore
+            except ImportError:
+                raise NotAvailable("the user store (reelradar.users.store) is not part of this installation") from None
+            state.users = UserStore(state.settings.users_path)
+        return state.users
+
+
+def record_action(request: Request, con: duckdb.DuckDBPyConnection, title_id: str, action: str) -> Interaction:
+    """Record that the person put a title on their watchlist, saw it, dismissed it or liked it."""
+    row = con.execute("SELECT title, year, kind FROM title WHERE id = ?", [title_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no title with id {title_id!r}")
+    interaction = Interaction(action=ACTIONS[action], title_id=title_id, at=datetime.now(UTC),
+                              source="manual")
+    user_store(request).add_interaction(interaction, name=row[0], year=row[1], kind=row[2])
+    return interaction
+
+
+def remove_action(request: Request, title_id: str, action: str) -> int:
+    """Take a title off the watchlist (or undo seen, dismissed, liked)."""
+    return int(user_store(request).remove_interaction(ACTIONS[action], title_id))
+
+
+class ProfileIn(BaseModel):
+    name: str = Field("default", max_length=100)
+    country: str | None = Field(None, min_length=2, max_length=2, pattern="^[A-Za-z]{2}$")
+    services: list[str] = Field(default_factory=list, max_length=50)
+    offer_types: list[Literal["flatrate", "free", "ads", "rent", "buy"]] = ["flatrate", "free", "ads"]
+
+
+class ActionIn(BaseModel):
+    action: Literal["watchlist", "seen", "dismiss", "like"]
+
+
+@router.get("/profile", response_model=Profile, summary="The person's profile")
+def get_profile(request: Request) -> Profile:
+    """Country, services and accepted offer types (used for where to watch and filtering)."""
+    profile: Profile = user_store(request).profile()
+    return profile
+
+
+@router.put("/profile", response_model=Profile, summary="Change the profile (needs the token)")
+def put_profile(body: ProfileIn, request: Request) -> Profile:
+    check_state_change(request)
+    profile = Profile(name=body.name, country=body.country.upper() if body.country else None,
+                      services=[s.strip() for s in body.services if s.strip()], offer_types=list(body.offer_types))
+    user_store(request).save_profile(profile)
+    return profile
+
+
+@router.get("/interactions", response_model=list[Interaction], summary="Ratings, watchlist, seen, dismissed")
+def get_interactions(request: Request, action: str | None = None) -> list[Interaction]:
+    """Everything the person did or imported; ``action`` keeps one kind (watchlist, watched, ...)."""
+    items: list[Interaction] = user_store(request).interactions(action)
+    return items
+
+
+@router.get("/watchlist", response_model=list[Interaction], summary="The watchlist")
+def get_watchlist(request: Request) -> list[Interaction]:
+    items: list[Interaction] = user_store(request).interactions("watchlist")
+    return items
+
+
+@router.post("/titles/{title_id}/actions", response_model=Interaction, status_code=201,
+             summary="Put on the watchlist, mark seen, dismiss or like (needs the token)")
+def post_action(
+    title_id: str, body: ActionIn, request: Request,
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Interaction:
+    check_state_change(request)
+    return record_action(request, con, title_id, body.action)
+
+
+@router.delete("/titles/{title_id}/actions/{action}", summary="Undo watchlist, seen, dismiss or like (needs the token)")
+def delete_action(title_id: str, action: Literal["watchlist", "seen", "dismiss", "like"], request: Request) -> dict[str, int]:
+    check_state_change(request)
+    return {"removed": remove_action(request, title_id, action)}
+
+
+IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["kind", "file"],
+    "properties": {"kind": {"type": "string", "enum": ["letterboxd", "imdb", "trakt"]},
+                   "file": {"type": "string", "format": "binary"}}}}}}}
+
+
+@router.post("/imports", status_code=201, openapi_extra=IMPORT_BODY,
+             summary="Import an export file (multipart: kind, file; needs the token)")
+async def post_import(request: Request) -> dict[str, Any]:
+    """Upload an IMDb CSV, a Letterboxd ZIP or a Trakt JSON (form fields ``kind`` and ``file``); answers
+    with the import report: counts and, per row, what it said and which title it matched, and why."""
+    from reelradar.api.uploads import import_upload
+
+    report = await import_upload(request)
+    return report.to_dict()  # type: ignore[no-any-return]

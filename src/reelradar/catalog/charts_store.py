@@ -1,0 +1,435 @@
+"""Chart rows into the catalog: stage them so they survive rebuilds, apply them to the live catalog,
+and place every row on a title.
+
+Placement (``place_chart_titles``) runs at every build (after staged data is loaded) and after every
+import. A row keeps its ``title_id`` while that title exists; otherwise it is linked again by
+``link_chart_titles``: the external id the file gave, else an exact normalised title match of the same
+kind (and year, when the file gave one, else a year that fits the first week it charted). Netflix rows
+that match nothing become catalog titles of their own (``netflix:…`` ids, source ``netflix``): the
+film, the series and its season. Rows that cannot be placed keep ``title_id`` NULL and are listed by
+``reelradar charts unresolved``; nothing is dropped.
+
+``link_chart_titles`` is the one place a smarter resolver can stand in later.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeAlias
+
+import duckdb
+import pyarrow as pa
+
+from reelradar.catalog.search import NORMALIZED_SQL
+from reelradar.config import Settings
+from reelradar.sources.base import SourceInfo
+from reelradar.sources.staged import stage
+
+log = logging.getLogger(__name__)
+
+CHART_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()), ("platform", pa.string()), ("country", pa.string()), ("category", pa.string()),
+        ("period_start", pa.date32()), ("period_end", pa.date32()), ("rank", pa.int32()),
+        ("raw_title", pa.string()), ("season_title", pa.string()), ("title_id", pa.string()),
+        ("hours", pa.float64()), ("views", pa.float64()), ("runtime_hours", pa.float64()),
+        ("cumulative_weeks", pa.int32()), ("points", pa.int32()), ("as_of", pa.date32()), ("via", pa.string()),
+        ("fetched_at", pa.timestamp("s")), ("season_id", pa.string()), ("entry_key", pa.string()),
+        ("title_kind", pa.string()), ("title_year", pa.int32()), ("title_ref", pa.string()),
+        ("season_number", pa.int32()), ("import_name", pa.string()),
+    ]
+)
+
+# Columns appended to chart_entry after the first schema; a catalog built before them gets them on write.
+ADDED_COLUMNS = {"season_id": "VARCHAR", "entry_key": "VARCHAR", "title_kind": "VARCHAR", "title_year": "INTEGER",
+                 "title_ref": "VARCHAR", "season_number": "INTEGER", "import_name": "VARCHAR"}
+
+NETFLIX_INFO = SourceInfo(
+    source="netflix", name="Netflix Top 10", label="Netflix Top 10",
+    license="published by Netflix for public use; see docs/sources/netflix.md",
+    credit="Netflix Top 10 (top10.netflix.com)", url="https://www.netflix.com/tudum/top10",
+)
+
+FILM_KINDS = ("movie", "tv_movie", "short")
+SERIES_KINDS = ("series", "miniseries")
+
+
+def ensure_chart_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the placement columns to a catalog built before they existed."""
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'chart_entry'").fetchall()}
+    for name, sql_type in ADDED_COLUMNS.items():
+        if name not in have:
+            con.execute(f"ALTER TABLE chart_entry ADD COLUMN {name} {sql_type}")
+
+
+def kind_family(kind_col: str) -> str:
+    """SQL: the family a kind matches within (a film matches a film, a series a series)."""
+    return (f"CASE WHEN {kind_col} IN {FILM_KINDS} THEN 'film' WHEN {kind_col} IN {SERIES_KINDS} THEN 'series' "
+            f"ELSE {kind_col} END")
+
+
+def link_chart_titles(con: duckdb.DuckDBPyConnection, where: str) -> int:
+    """Link the chart rows selected by ``where`` to existing catalog titles; return how many were linked.
+
+    By id first (``title_ref`` is a catalog id or an external id in ``title_xid``), then by the exact
+    normalised title within the same kind family when exactly one title fits a year: the year the file
+    gave (±1), else any year up to the first year the row's entry charted. Leaves temp table
+    ``_fits`` (one row per name key with its number of fitting titles) for the caller.
+    """
+    count_sql = f"SELECT count(*) FROM chart_entry WHERE title_id IS NOT NULL AND ({where})"
+    before = con.execute(count_sql).fetchall()[0][0]
+    con.execute(
+        f"""UPDATE chart_entry c SET title_id = m.id FROM (
+              SELECT DISTINCT c2.title_ref, coalesce(t.id, x.title_id) AS id
+              FROM (SELECT DISTINCT title_ref FROM chart_entry WHERE title_ref IS NOT NULL AND ({where})) c2
+              LEFT JOIN title t ON t.id = c2.title_ref
+              LEFT JOIN title_xid x ON x.xid = c2.title_ref
+              WHERE coalesce(t.id, x.title_id) IS NOT NULL
+              QUALIFY count(*) OVER (PARTITION BY c2.title_ref) = 1) m
+            WHERE c.title_ref = m.title_ref AND c.title_id IS NULL AND ({where})"""
+    )
+    norm_chart = NORMALIZED_SQL.format(col="split_part(raw_title, ' // ', 1)")
+    norm_title = NORMALIZED_SQL.format(col="t.title")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _want AS
+            SELECT *, {norm_chart} AS n, {kind_family("coalesce(title_kind, '')")} AS fam
+            FROM (SELECT source = 'netflix' AS own, raw_title, title_kind, title_year, entry_key,
+                         min(year(period_start)) AS first_year
+                  FROM chart_entry WHERE title_id IS NULL AND ({where})
+                  GROUP BY ALL)"""
+    )
+    # A Netflix row never matches a title Netflix rows created: those are found by their entry key.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _fits AS
+            SELECT w.own, w.raw_title, w.title_kind, w.title_year, w.entry_key,
+                   count(t.id) AS n_fit, any_value(t.id) AS id
+            FROM _want w LEFT JOIN title t ON {norm_title} = w.n
+                AND (w.fam = '' OR {kind_family("t.kind")} = w.fam)
+                AND t.kind NOT IN ('season', 'episode')
+                AND CASE WHEN w.title_year IS NOT NULL THEN t.year BETWEEN w.title_year - 1 AND w.title_year + 1
+                         ELSE t.year IS NULL OR t.year <= w.first_year END
+                AND NOT (w.own AND starts_with(t.id, 'netflix:'))
+            GROUP BY ALL"""
+    )
+    con.execute(
+        f"""UPDATE chart_entry c SET title_id = f.id FROM _fits f
+            WHERE f.n_fit = 1 AND c.title_id IS NULL AND (c.source = 'netflix') = f.own AND c.raw_title = f.raw_title
+              AND c.title_kind IS NOT DISTINCT FROM f.title_kind AND c.title_year IS NOT DISTINCT FROM f.title_year
+              AND c.entry_key IS NOT DISTINCT FROM f.entry_key AND ({where})"""
+    )
+    con.execute("DROP TABLE IF EXISTS _want")
+    return int(con.execute(count_sql).fetchall()[0][0] - before)
+
+
+def place_chart_titles(con: duckdb.DuckDBPyConnection) -> None:
+    """Place every chart row whose title is missing: link it, or create the Netflix title it names."""
+    ensure_chart_columns(con)
+    con.execute(
+        """UPDATE chart_entry SET title_id = NULL
+           WHERE title_id IS NOT NULL AND title_id NOT IN (SELECT id FROM title)"""
+    )
+    con.execute(
+        """UPDATE chart_entry SET season_id = NULL
+           WHERE season_id IS NOT NULL AND season_id NOT IN (SELECT id FROM title)"""
+    )
+    link_chart_titles(con, "title_id IS NULL")
+    _create_netflix_titles(con)
+    con.execute("DROP TABLE IF EXISTS _fits")
+    _link_seasons(con)
+
+
+def _show_id(entry_key: str) -> str:
+    """SQL: the film or series id of a Netflix entry key (the key without its season part)."""
+    return f"regexp_replace({entry_key}, ':s:.*$', '')"
+
+
+def _season_id(title_id: str, season_number: str, season_title: str) -> str:
+    """SQL: the id of a season created for a series (``…:s:2``, or the season's name as a slug)."""
+    part = (f"coalesce({season_number}::VARCHAR, "
+            f"trim(regexp_replace(lower(split_part({season_title}, ' // ', 1)), '[^a-z0-9]+', '-', 'g'), '-'))")
+    return (f"CASE WHEN starts_with({title_id}, 'netflix:') THEN {title_id} ELSE 'netflix:' || {title_id} END"
+            f" || ':s:' || {part}")
+
+
+def _create_netflix_titles(con: duckdb.DuckDBPyConnection) -> None:
+    """Netflix films and series that no catalog title fits become titles of their own (their entry key
+    less its season part); rows that several titles fit stay unresolved rather than be guessed."""
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _new AS
+            SELECT {_show_id("c.entry_key")} AS id,
+                   arg_min(split_part(c.raw_title, ' // ', 1), c.period_start) AS title,
+                   arg_min(c.title_kind, c.period_start) AS kind,
+                   list_distinct(flatten(list(string_split(c.raw_title, ' // ')[2:]))) AS akas
+            FROM chart_entry c JOIN _fits f ON f.own AND f.n_fit = 0 AND c.raw_title = f.raw_title
+                 AND c.title_kind IS NOT DISTINCT FROM f.title_kind AND c.entry_key IS NOT DISTINCT FROM f.entry_key
+            WHERE c.title_id IS NULL AND c.source = 'netflix' AND c.entry_key IS NOT NULL
+            GROUP BY 1"""
+    )
+    con.execute(
+        """INSERT INTO title BY NAME
+           SELECT id, kind, title, 'netflix' AS source, ? AS fetched_at FROM _new
+           WHERE id NOT IN (SELECT id FROM title)""",
+        [now],
+    )
+    con.execute(
+        """INSERT INTO title_aka BY NAME
+           SELECT n.id AS title_id, a.aka AS title, 'netflix' AS source
+           FROM _new n, unnest(n.akas) a(aka)
+           WHERE a.aka <> '' AND NOT EXISTS (SELECT 1 FROM title_aka k WHERE k.title_id = n.id AND k.title = a.aka)"""
+    )
+    con.execute(
+        f"""UPDATE chart_entry SET title_id = {_show_id("entry_key")}
+            WHERE title_id IS NULL AND source = 'netflix' AND {_show_id("entry_key")} IN (SELECT id FROM _new)"""
+    )
+    con.execute("DROP TABLE IF EXISTS _new")
+    if con.execute("SELECT count(*) FROM chart_entry WHERE source = 'netflix'").fetchall()[0][0]:
+        record_netflix_source(con)
+    if con.execute("SELECT count(*) FROM chart_entry WHERE source = 'csv'").fetchall()[0][0] and not \
+            con.execute("SELECT count(*) FROM source_info WHERE source = 'csv'").fetchall()[0][0]:
+        con.execute("INSERT INTO source_info BY NAME SELECT 'csv' AS source, 'Chart CSV' AS name, "
+                    "'chart CSV' AS label, 'the user''s' AS license, 'imported by the user' AS credit, FALSE AS demo")
+
+
+DATED = ("(January|February|March|April|May|June|July|August|September|October|November|December) "
+         "[0-9]{1,2}, [0-9]{4}$")
+
+
+def _link_seasons(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows naming a season point ``season_id`` at the catalog's season of their series, created when
+    missing (kind 'season'; 'episode' for a dated instalment such as a weekly live show)."""
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    con.execute(
+        """UPDATE chart_entry c SET season_id = s.id FROM title s
+           WHERE c.season_id IS NULL AND c.season_number IS NOT NULL AND c.title_id IS NOT NULL
+             AND s.parent_id = c.title_id AND s.kind = 'season' AND s.season_number = c.season_number"""
+    )
+    sid = _season_id("title_id", "season_number", "season_title")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _seasons AS
+            SELECT {sid} AS id, any_value(title_id) AS parent_id, any_value(season_number) AS season_number,
+                   arg_min(split_part(season_title, ' // ', 1), period_start) AS title,
+                   CASE WHEN any_value(season_number) IS NULL AND regexp_matches(any_value(season_title), '{DATED}')
+                        THEN 'episode' ELSE 'season' END AS kind
+            FROM chart_entry
+            WHERE season_id IS NULL AND title_id IS NOT NULL AND season_title IS NOT NULL AND source = 'netflix'
+            GROUP BY 1"""
+    )
+    con.execute(
+        """INSERT INTO title BY NAME
+           SELECT id, kind, title, parent_id, season_number, 'netflix' AS source, ? AS fetched_at
+           FROM _seasons WHERE id NOT IN (SELECT id FROM title)""",
+        [now],
+    )
+    con.execute(
+        f"""UPDATE chart_entry SET season_id = {sid}
+            WHERE season_id IS NULL AND title_id IS NOT NULL AND season_title IS NOT NULL AND source = 'netflix'"""
+    )
+    con.execute("DROP TABLE IF EXISTS _seasons")
+
+
+# The files Netflix rows come through (chart_entry.via), with the names shown beside their figures.
+NETFLIX_VIAS = {"netflix:all-weeks-global": "the weekly global file",
+                "netflix:all-weeks-countries": "the weekly per-country file",
+                "netflix:most-popular": "the most-popular list"}
+
+
+def record_netflix_source(con: duckdb.DuckDBPyConnection) -> None:
+    i = NETFLIX_INFO
+    for source, name, label in [(i.source, i.name, i.label), *[(k, v, v) for k, v in NETFLIX_VIAS.items()]]:
+        if con.execute("SELECT count(*) FROM source_info WHERE source = ?", [source]).fetchall()[0][0]:
+            continue
+        con.execute(
+            "INSERT INTO source_info BY NAME SELECT ? AS source, ? AS name, ? AS label, ? AS license, "
+            "? AS credit, ? AS url, FALSE AS demo",
+            [source, name, label, i.license, i.credit, i.url],
+        )
+
+
+CHART_KEY = ("source", "platform", "country", "category", "period_start", "period_end")
+_SAME_CHART = " AND ".join(f"c.{k} IS NOT DISTINCT FROM k.{k}" for k in CHART_KEY)
+
+
+Rows: TypeAlias = "pa.Table | Path"  # chart rows in memory, or a Parquet file of them (large imports)
+
+
+def _register(con: duckdb.DuckDBPyConnection, view: str, rows: Rows) -> None:
+    if isinstance(rows, Path):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_parquet('{_sql_text(rows)}')")
+    else:
+        con.register(view, rows)
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, view: str, rows: Rows) -> None:
+    if isinstance(rows, Path):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    else:
+        con.unregister(view)
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def replace_import(con: duckdb.DuckDBPyConnection, name: str, rows: Rows) -> int:
+    """Replace import ``name`` in the catalog with ``rows``: its own earlier rows go, and so do rows of
+    other imports of the same source for the same charts and periods (a file imported under another
+    name, an overlapping export), so importing again never counts a chart twice."""
+    ensure_chart_columns(con)
+    con.execute("DELETE FROM chart_entry WHERE import_name = ?", [name])
+    _register(con, "_incoming", rows)
+    try:
+        con.execute(
+            f"""DELETE FROM chart_entry c USING (SELECT DISTINCT {", ".join(CHART_KEY)} FROM _incoming) k
+                WHERE c.import_name IS NOT NULL AND {_SAME_CHART}"""
+        )
+        con.execute(f"INSERT INTO chart_entry BY NAME SELECT * REPLACE ('{name.replace(chr(39), chr(39) * 2)}' "
+                    "AS import_name) FROM _incoming")
+        return int(con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0])
+    finally:
+        _unregister(con, "_incoming", rows)
+
+
+def _trim_staged(staged_dir: Path, name: str, rows: Rows) -> None:
+    """Drop from the other staged chart files the charts and periods ``rows`` now stands for."""
+    folder = staged_dir / "chart_entry"
+    others = [p for p in sorted(folder.glob("*.parquet")) if p.stem != name]
+    if not others:
+        return
+    con = duckdb.connect()
+    try:
+        _register(con, "_incoming", rows)
+        con.execute(f"CREATE TEMP TABLE k AS SELECT DISTINCT {', '.join(CHART_KEY)} FROM _incoming")
+        for path in others:
+            sql = f"SELECT count(*) FROM read_parquet(?) c SEMI JOIN k ON {_SAME_CHART}"
+            if not con.execute(sql, [str(path)]).fetchall()[0][0]:
+                continue
+            tmp = path.with_suffix(".trim.tmp")
+            con.execute(f"COPY (SELECT * FROM read_parquet('{_sql_text(path)}') c ANTI JOIN k ON {_SAME_CHART}) "
+                        f"TO '{_sql_text(tmp)}' (FORMAT parquet)")
+            if con.execute(f"SELECT count(*) FROM read_parquet('{_sql_text(tmp)}')").fetchall()[0][0]:
+                os.replace(tmp, path)
+            else:
+                tmp.unlink()
+                path.unlink()
+    finally:
+        con.close()
+
+
+def apply_chart_imports(
+    settings: Settings, imports: list[tuple[str, Rows]], *, notify: Callable[[str], None] = lambda _: None
+) -> dict[str, dict[str, int]]:
+    """Stage each (import name, rows) so rebuilds keep them, and apply them all to the live catalog in
+    one atomic write: replace each import's rows, place titles, recompute scores and chart tables.
+
+    Re-importing the same rows changes nothing. When there is no catalog, the demo is built first.
+    Returns per import: rows and rows left unresolved.
+    """
+    from reelradar.analytics.charts import compute_chart_tables
+    from reelradar.analytics.scores import compute_scores
+    from reelradar.catalog.db import write_catalog
+    from reelradar.catalog.ensure import build_demo, check_data_dir
+    from reelradar.catalog.search import build_search_index
+
+    check_data_dir(settings)
+    ready: list[tuple[str, Rows]] = []
+    for name, rows in imports:
+        if isinstance(rows, pa.Table):
+            if "import_name" in rows.schema.names:
+                rows = rows.drop_columns(["import_name"])
+            rows = rows.append_column("import_name", pa.array([name] * rows.num_rows, pa.string()))
+            rows = rows.select(CHART_SCHEMA.names).cast(CHART_SCHEMA)
+        ready.append((name, rows))
+    if not settings.catalog_path.exists():
+        notify(f"no catalog in {settings.data_dir} yet: building the demo catalog first")
+        build_demo(settings)
+    report: dict[str, dict[str, int]] = {}
+    with write_catalog(settings.catalog_path, start_from_current=True) as con:
+        for name, rows in ready:
+            report[name] = {"rows": replace_import(con, name, rows)}
+        place_chart_titles(con)
+        compute_scores(con, settings)
+        compute_chart_tables(con, settings)
+        build_search_index(con)  # titles created for chart rows become searchable
+        for name, _ in ready:
+            report[name]["unresolved"] = unresolved_count(con, name)
+        # Staged last: a write that failed above leaves the staged data as it was too.
+        for name, rows in ready:
+            _trim_staged(settings.staged_dir, name, rows)
+            if isinstance(rows, Path):
+                os.replace(rows, staged_import_path(settings, name))
+            else:
+                stage(settings.staged_dir, "chart_entry", name, rows)
+    return report
+
+
+def unresolved_count(con: duckdb.DuckDBPyConnection, name: str | None = None) -> int:
+    sql = "SELECT count(*) FROM chart_entry WHERE title_id IS NULL"
+    return int(con.execute(sql + (" AND import_name = ?" if name else ""), [name] if name else []).fetchall()[0][0])
+
+
+def import_netflix(
+    settings: Settings, from_file: Path | None = None, *, notify: Callable[[str], None] = lambda _: None,
+    progress: bool = False,
+) -> dict[str, dict[str, object]]:
+    """``reelradar update netflix``: load a local Netflix Top 10 file, or download the three files
+    (conditional GET: unchanged files are not loaded again) and load those that changed."""
+    from reelradar.errors import SourceFailure
+    from reelradar.sources import netflix
+
+    out: dict[str, dict[str, object]] = {}
+    if from_file is not None:
+        parsed = [netflix.parse_file(from_file)]
+    else:
+        parsed, failed = [], []
+        for kind, name in netflix.FILES.items():
+            # One file that fails (moved, server error) is reported; the others still load.
+            try:
+                path, was_changed = netflix.fetch_one(settings.netflix_base_url, settings.cache_dir, name,
+                                                      progress=progress)
+            except SourceFailure as exc:
+                failed.append(exc)
+                out[f"failed:{name}"] = {"file": name, "error": exc.message}
+                notify(f"{name}: {exc.message}")
+                continue
+            # A file unchanged upstream is loaded again only when its staged copy is gone.
+            if was_changed or not staged_import_path(settings, f"netflix-{kind}").exists():
+                parsed.append(netflix.parse_file(path))
+            else:
+                out[f"unchanged:{name}"] = {"file": str(path), "rows": 0, "unresolved": 0}
+        if len(failed) == len(netflix.FILES):
+            raise failed[0]
+    if parsed:
+        report = apply_chart_imports(settings, [(f.import_name, f.rows) for f in parsed], notify=notify)
+        for f in parsed:
+            out[f.import_name] = {"file": str(f.path), **report[f.import_name]}
+    return out
+
+
+def staged_import_path(settings: Settings, name: str) -> Path:
+    return settings.staged_dir / "chart_entry" / f"{name}.parquet"
+
+
+def import_chart_file(
+    settings: Settings, path: Path, *, platform: str | None = None, country: str | None = None,
+    category: str | None = None, columns: dict[str, str] | None = None,
+    notify: Callable[[str], None] = lambda _: None,
+) -> dict[str, object]:
+    """``reelradar import chart``: parse a chart CSV (all or nothing) and apply it to the catalog."""
+    from reelradar.sources.charts_csv import read_chart_csv
+
+    # Parsed straight to a Parquet file beside the staged data: a chart of millions of rows never sits
+    # whole in Python memory, and the file becomes the staged copy once the catalog write succeeds.
+    incoming = settings.staged_dir / "chart_entry" / f".incoming-{os.getpid()}.tmp"
+    try:
+        parsed = read_chart_csv(path, platform=platform, country=country, category=category, columns=columns,
+                                to_parquet=incoming)
+        report = apply_chart_imports(settings, [(parsed.import_name, incoming)], notify=notify)[parsed.import_name]
+    finally:
+        incoming.unlink(missing_ok=True)
+    return {"file": str(path), "import": parsed.import_name, "duplicates": parsed.duplicates, **report}

@@ -1,0 +1,163 @@
+"""Commands over a person's data: imports (IMDb, Letterboxd, Trakt), matches and the profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from reelradar.catalog.ensure import open_for_reading
+from reelradar.cli.app import command, group_command, settings
+from reelradar.cli.groups import import_app
+from reelradar.cli.output import emit_json, line, note, table
+from reelradar.resolve.link import Match
+from reelradar.users.actions import link_record, unlink_record, update_profile, why_match
+from reelradar.users.imports import ImportReport, import_export
+from reelradar.users.imports import rematch as rematch_records
+from reelradar.users.store import ItemView
+
+JSON = typer.Option(False, "--json", help="Print every input row, what it became and why, as JSON.")
+
+
+def _import(ctx: typer.Context, source: str, path: Path, json: bool) -> None:
+    report = import_export(settings(ctx), source, path, notify=note)
+    if json:
+        emit_json(report.to_dict())
+    else:
+        print_report(report)
+
+
+@group_command(import_app, "imdb")
+def import_imdb(ctx: typer.Context, file: Path = typer.Argument(..., help="ratings.csv or watchlist.csv from IMDb."),
+                json: bool = JSON) -> None:
+    """Import an IMDb ratings or watchlist export (CSV)."""
+    _import(ctx, "imdb", file, json)
+
+
+@group_command(import_app, "letterboxd")
+def import_letterboxd(ctx: typer.Context,
+                      file: Path = typer.Argument(..., help="The ZIP from Letterboxd's Settings → Data → Export."),
+                      json: bool = JSON) -> None:
+    """Import a Letterboxd export: ratings, diary with rewatches, watched, watchlist, liked films."""
+    _import(ctx, "letterboxd", file, json)
+
+
+@group_command(import_app, "trakt")
+def import_trakt(ctx: typer.Context,
+                 path: Path = typer.Argument(..., help="A folder of Trakt JSON files, one JSON file, or a ZIP."),
+                 json: bool = JSON) -> None:
+    """Import a Trakt backup: history, ratings, watchlist and watched (JSON)."""
+    _import(ctx, "trakt", path, json)
+
+
+def print_report(report: ImportReport) -> None:
+    c = report.counts
+    line(f"imported {c['rows']} rows from {report.path}: {c['strong']} matched strong, {c['medium']} medium, "
+         f"{c['none']} not matched ({c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged)",
+         style="bold")
+    medium = [r for r in report.rows if r.verdict == "medium"]
+    unmatched = [r for r in report.rows if r.verdict == "none"]
+    if medium:
+        line("medium matches (not counted until you confirm: `reelradar link RECORD TITLE`):")
+        for r in medium:
+            line(f"  #{r.record} line {r.row}: {_said(r.said)} → {r.title} ({r.year}) {r.title_id}: {r.reason}")
+    if unmatched:
+        line("not matched (kept; resolve with `reelradar link RECORD TITLE`):")
+        for r in unmatched:
+            line(f"  #{r.record} line {r.row}: {_said(r.said)}: {r.reason}")
+
+
+def _said(said: dict) -> str:
+    year = f" ({said['year']})" if said.get("year") else ""
+    return f"'{said.get('title') or '?'}'{year}"
+
+
+@command("why-match")
+def why_match_cmd(ctx: typer.Context, record: str = typer.Argument(..., help="A record number (#12) or its title."),
+                  json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Why a record of your history became the catalog title it did: every distance component."""
+    view, m = why_match(settings(ctx), record)
+    if json:
+        emit_json({"record": _record_dict(view), "match": m.to_dict() if m else None})
+        return
+    show_match(view, m)
+
+
+def _record_dict(view: ItemView) -> dict:
+    return {"id": view.id, "source": view.source, "key": view.source_key, "said": view.record.said(),
+            "override": view.override, "interactions": view.interactions}
+
+
+def show_match(view: ItemView, m: Match | None) -> None:
+    line(f"record #{view.id} from {view.source}: {_said(view.record.said())}"
+         + (f" ids {view.record.xids}" if view.record.xids else ""), style="bold")
+    if m is None:
+        line("not resolved yet")
+        return
+    if m.title_id:
+        line(f"→ {m.title} ({m.year}) · {m.kind} · {m.title_id}" + (f" · IMDb {m.tconst}" if m.tconst else ""))
+    line(f"verdict {m.verdict} ({m.method}), distance {m.distance if m.distance is not None else 'n/a'}: {m.reason}")
+    if view.override:
+        line(f"manual override ({view.override}) wins over automatic matching")
+        if view.match is not None:
+            auto = view.match
+            became = f"{auto.title} ({auto.year}) {auto.title_id}" if auto.title_id else "no title"
+            line(f"the automatic match was {auto.verdict}: {became}: {auto.reason}")
+    if m.components:
+        table("Distance components", ["component", "penalty", "weight", "why"],
+              [(c.name, f"{c.penalty:.3f}", f"{c.weight:g}", c.note) for c in m.components])
+    if m.runner_up:
+        line(f"runner-up: {m.runner_up}")
+
+
+@command()
+def link(ctx: typer.Context, record: str = typer.Argument(..., help="A record number (#12) or its title."),
+         title: str = typer.Argument(..., help="The catalog title: an id or a name.")) -> None:
+    """Link a record of your history to a catalog title by hand; later imports keep your choice."""
+    view = link_record(settings(ctx), record, title)
+    note(f"record #{view.id} {_said(view.record.said())} now links to {view.override_title_id}")
+
+
+@command()
+def unlink(ctx: typer.Context, record: str = typer.Argument(..., help="A record number (#12) or its title.")) -> None:
+    """Mark a record as no catalog title by hand; later imports leave it unmatched."""
+    view = unlink_record(settings(ctx), record)
+    note(f"record #{view.id} {_said(view.record.said())} is unlinked and stays so")
+
+
+@command()
+def profile(
+    ctx: typer.Context,
+    name: str | None = typer.Option(None, "--name", help="Your name."),
+    country: str | None = typer.Option(None, "--country", help="Two-letter country code, e.g. DE."),
+    service: list[str] = typer.Option([], "--service", help="A streaming service you have (repeatable; replaces)."),
+    offer_type: list[str] = typer.Option([], "--offer-type",
+                                         help="flatrate, free, ads, rent, buy (repeatable; replaces)."),
+    json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show your profile, or change it: name, country, services, offer types you accept."""
+    p = update_profile(settings(ctx), name=name, country=country, services=service or None,
+                       offer_types=offer_type or None)
+    if json:
+        emit_json(p)
+        return
+    line(f"name: {p.name}")
+    line(f"country: {p.country or 'not set'}")
+    line(f"services: {', '.join(p.services) or 'none set'}")
+    line(f"offer types: {', '.join(p.offer_types)}")
+
+
+@command()
+def rematch(ctx: typer.Context, json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Match every record of your history again against the current catalog (after a rebuild)."""
+    s = settings(ctx)
+    con = open_for_reading(s, note)
+    try:
+        counts = rematch_records(s, con)
+    finally:
+        con.close()
+    if json:
+        emit_json(dict(counts))
+        return
+    line(f"{counts['strong']} strong, {counts['medium']} medium, {counts['none']} not matched, "
+         f"{counts['manual']} kept as linked by hand; {counts['changed']} matches changed")

@@ -1,0 +1,199 @@
+"""Match a record (title, year, kind, ids, people) to one catalog title, and say why.
+
+``match(con, record)`` is the one entry point other modules call (imports, chart files); a
+``Resolver`` keeps the blocking index of one catalog for many records. Exact ids win; otherwise the
+nearest candidate by ``Distance`` decides, and a runner-up almost as near turns a strong match into a
+medium one, because two equally good answers mean we do not know.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+
+from reelradar.resolve.candidates import Candidate, CatalogIndex, people_of
+from reelradar.resolve.distance import (
+    MEDIUM,
+    NONE,
+    STRONG,
+    Component,
+    Distance,
+    Weights,
+    kind_penalty,
+    people_penalty,
+    runtime_penalty,
+    title_penalty,
+    year_penalty,
+)
+from reelradar.resolve.normalize import normalize
+
+
+@dataclass
+class Record:
+    """What a source says about a title: enough to find it again in any catalog."""
+
+    title: str | None
+    year: int | None = None
+    kind: str | None = None  # movie, series, ... (None: unknown)
+    xids: dict[str, str] = field(default_factory=dict)  # {"imdb": "tt…", "tmdb": "…", "wikidata": "Q…"}
+    runtime_min: int | None = None
+    people: list[str] = field(default_factory=list)  # directors or cast, when the source names them
+
+    def said(self) -> dict[str, Any]:
+        return {"title": self.title, "year": self.year, "kind": self.kind, "ids": dict(self.xids)}
+
+
+@dataclass
+class Match:
+    """The catalog title a record became (or none), with the verdict and every component."""
+
+    title_id: str | None
+    verdict: str  # strong, medium, none
+    distance: float | None
+    method: str  # id, title, manual, none
+    reason: str
+    components: list[Component] = field(default_factory=list)
+    title: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    tconst: str | None = None
+    runner_up: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Match:
+        comps = [Component(**c) for c in data.get("components") or []]
+        return cls(**{**data, "components": comps})
+
+# Ids a catalog may carry; others (a Letterboxd URI, a Trakt number) are kept but not worth a mention.
+LINKABLE_IDS = ("imdb", "tmdb", "tmdb_movie", "tmdb_tv", "wikidata")
+
+
+def _year_hint(record: Record) -> int | None:
+    if record.year is not None or not record.title:
+        return record.year
+    return normalize(record.title).year
+
+
+class Resolver:
+    """Resolves records against one catalog; build it once and call ``match`` for each record."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, weights: Weights | None = None,
+                 index: CatalogIndex | None = None) -> None:
+        self.con = con
+        self.weights = weights or Weights()
+        self.index = index or CatalogIndex(con)
+        self._people: dict[str, dict[str, str]] = {}
+
+    def match(self, record: Record) -> Match:
+        linked = self.index.by_external_id(record.xids)
+        if linked is not None:
+            cand, via = linked
+            dist = self.compare(record, cand) if record.title else Distance(self.weights)
+            comps = [Component("id", 0.0, 0.0, f"same {via}"), *dist.components]
+            return self._result(cand, STRONG, 0.0, "id", f"linked by {via}", comps)
+        if not record.title or not normalize(record.title).key:
+            missing = "an id in this catalog" if record.xids else "a title or an id"
+            return Match(None, NONE, None, "none", f"the record has no {missing}")
+        name = normalize(record.title)
+        kind = record.kind or ("series" if name.season is not None else None)
+        year = _year_hint(record)
+        cands = self.index.block(name, year, kind)
+        if not cands:
+            where = f" within a year of {year}" if year is not None else ""
+            linkable = [f"{k} {v}" for k, v in record.xids.items() if k in LINKABLE_IDS]
+            ids = f" (its ids {', '.join(linkable)} are not in the catalog)" if linkable else ""
+            return Match(None, NONE, None, "none", f"no {kind or 'title'} with this name{where}{ids}")
+        if record.people:
+            self._load_people([c.id for c in cands])
+        scored = sorted(((self.compare(record, c), c) for c in cands), key=lambda dc: (dc[0].value, dc[1].id))
+        best_d, best = scored[0]
+        verdict_ = best_d.verdict()
+        reason = f"nearest of {len(cands)} candidate{'s' if len(cands) > 1 else ''}"
+        runner = None
+        if len(scored) > 1:
+            second_d, second = scored[1]
+            runner = f"{second.title} ({second.year}) {second.id} at {second_d.value:.3f}"
+            if verdict_ == STRONG and second_d.value - best_d.value <= self.weights.ambiguity:
+                verdict_ = MEDIUM
+                reason = f"ambiguous: {second.title} ({second.year}, {second.id}) is as near"
+        if verdict_ == NONE:
+            return Match(None, NONE, best_d.value, "none",
+                         f"nearest candidate {best.title} ({best.year}, {best.id}) is too far "
+                         f"({best_d.value:.3f} > {self.weights.medium:g})", best_d.components,
+                         runner_up=runner)
+        result = self._result(best, verdict_, best_d.value, "title", reason, best_d.components)
+        result.runner_up = runner
+        return result
+
+    def compare(self, record: Record, cand: Candidate) -> Distance:
+        """The distance between a record and one catalog title, component by component."""
+        d = Distance(self.weights)
+        if record.title:
+            p, note = title_penalty(normalize(record.title), cand.names(), self.weights.subtitle)
+            d.add("title", p, note)
+        for name, part in (
+            ("year", year_penalty(_year_hint(record), cand.year, self.weights.year_off_by_one)),
+            ("kind", kind_penalty(record.kind, cand.kind)),
+            ("runtime", runtime_penalty(record.runtime_min, cand.runtime_min)),
+            ("people", people_penalty(record.people, self._people.get(cand.id, {})) if record.people else None),
+        ):
+            if part is not None:
+                d.add(name, *part)
+        return d
+
+    def _load_people(self, ids: list[str]) -> None:
+        todo = [i for i in ids if i not in self._people]
+        found = people_of(self.con, todo)
+        for i in todo:
+            self._people[i] = found.get(i, {})
+
+    def _result(self, cand: Candidate, verdict_: str, value: float, method: str, reason: str,
+                comps: list[Component]) -> Match:
+        return Match(cand.id, verdict_, value, method, reason, comps, cand.title, cand.year, cand.kind, cand.tconst)
+
+    def manual(self, title_id: str) -> Match:
+        """The match a person chose with ``reelradar link``."""
+        cand = self.index.by_id(title_id)
+        if cand is None:
+            return Match(title_id, STRONG, 0.0, "manual", "linked by hand (title not in this catalog)")
+        return self._result(cand, STRONG, 0.0, "manual", "linked by hand", [])
+
+
+# One blocking index per catalog file and build, shared by every connection to it (a web server's
+# pool, a chart import, a web form), so it is built once: for a 1M-title catalog that takes seconds.
+_INDEX: dict[tuple[str, str | None], CatalogIndex] = {}
+_LOCK = threading.Lock()
+
+
+def resolver_for(con: duckdb.DuckDBPyConnection, settings: object | None = None) -> Resolver:
+    """A resolver over ``con``'s catalog, reusing the index while the catalog file and build stay the same."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'built_at'").fetchone()
+    built = row[0] if row else None
+    db = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    where = f"memory:{id(con)}"
+    if db and db[0]:
+        # the inode too: a rebuild swaps a new file in, even within the second of the last build
+        where = f"{db[0]}:{os.stat(db[0]).st_ino if os.path.exists(db[0]) else 0}"
+    weights = Weights.from_settings(settings) if settings is not None else Weights()
+    with _LOCK:
+        index = _INDEX.get((where, built))
+        if index is None:
+            index = CatalogIndex(con)
+            _INDEX.clear()  # one catalog at a time: the index of a large catalog is large
+            _INDEX[(where, built)] = index
+    return Resolver(con, weights, index)
+
+
+def match(con: duckdb.DuckDBPyConnection, record: Record, settings: object | None = None) -> Match:
+    """Match one record against the catalog ``con``: the function other modules call."""
+    return resolver_for(con, settings).match(record)
+
+
+__all__ = ["MEDIUM", "NONE", "STRONG", "Match", "Record", "Resolver", "match", "resolver_for"]

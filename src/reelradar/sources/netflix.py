@@ -1,0 +1,283 @@
+"""Netflix Top 10 (https://www.netflix.com/tudum/top10): the weekly global chart, the weekly chart per
+country and the all-time most-popular lists, as Netflix publishes them (tab-separated, a header line,
+no quoting, ``N/A`` for no season).
+
+- ``all-weeks-global.tsv``: week, category, weekly_rank, show_title, season_title, weekly_hours_viewed,
+  runtime, weekly_views, cumulative_weeks_in_top_10 (files before June 2023 lack runtime and views; some
+  versions carry extra columns, e.g. is_staggered_launch, episode_launch_details, which are ignored).
+- ``all-weeks-countries.tsv``: country_name, country_iso2, week, category, weekly_rank, show_title,
+  season_title, cumulative_weeks_in_top_10.
+- ``most-popular.tsv``: category, rank, show_title, season_title, hours_viewed_first_91_days, runtime,
+  views_first_91_days.
+
+``week`` is the Sunday that ends a Monday–Sunday week. The kind of file is told by its header, so a
+file can be loaded under any name. A row names a show and a season ("Show: Season 2", "Show: Limited
+Series", ``N/A`` for films); native-language alternatives follow " // ". Each row gets an entry key:
+the film or series (and season) it names, told apart from another title of the same name when
+Netflix's own weeks counter starts again at 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+
+from reelradar.catalog.charts_store import CHART_SCHEMA
+from reelradar.errors import BadInput
+from reelradar.sources.base import rows_to_table
+from reelradar.sources.demo import chart_points
+
+PLATFORM = "Netflix"
+FILES = {"global": "all-weeks-global.tsv", "countries": "all-weeks-countries.tsv", "popular": "most-popular.tsv"}
+REQUIRED = {
+    "global": ("week", "category", "weekly_rank", "show_title", "season_title", "weekly_hours_viewed",
+               "cumulative_weeks_in_top_10"),
+    "countries": ("country_iso2", "week", "category", "weekly_rank", "show_title", "season_title",
+                  "cumulative_weeks_in_top_10"),
+    "popular": ("category", "rank", "show_title", "season_title", "hours_viewed_first_91_days"),
+}
+CATEGORIES = {"Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)", "Films", "TV"}
+SEASON_NUMBER = re.compile(r"^(?:Season|Series|Part|Volume|Vol\.|Book|Chapter|Collection) (\d{1,3})$", re.IGNORECASE)
+POPULAR_CATEGORY = " (most popular, first 91 days)"
+
+
+@dataclass
+class NetflixFile:
+    """A parsed Netflix file: its kind (global, countries, popular) and its chart rows."""
+
+    path: Path
+    kind: str
+    rows: pa.Table
+
+    @property
+    def import_name(self) -> str:
+        return f"netflix-{self.kind}"
+
+
+def file_kind(header: list[str], path: Path) -> str:
+    """Which Netflix file a header belongs to; BadInput naming what is missing otherwise."""
+    names = set(header)
+    kind = ("countries" if "country_iso2" in names else
+            "popular" if "hours_viewed_first_91_days" in names else "global")
+    missing = [c for c in REQUIRED[kind] if c not in names]
+    if missing:
+        raise BadInput(
+            f"{path}:1: not a Netflix Top 10 file: header lacks {', '.join(missing)} "
+            f"(expected e.g. {', '.join(REQUIRED['global'])})"
+        )
+    return kind
+
+
+def show_kind(category: str, season_title: str | None) -> str:
+    """The catalog kind a row names: a film, a series, a limited series, or a TV special (no season)."""
+    if category.startswith("Films"):
+        return "movie"
+    if season_title is None:
+        return "special"
+    if season_title.split(" // ")[0].endswith("Limited Series"):
+        return "miniseries"
+    return "series"
+
+
+def season_parts(show: str, season_title: str | None) -> tuple[str | None, int | None]:
+    """(season label, season number) of a season title: "Bosch: Season 2" → ("Season 2", 2);
+    "Stranger Things 5" → ("Stranger Things 5", 5); "Raw: June 1, 2026" → ("June 1, 2026", None)."""
+    if season_title is None:
+        return None, None
+    primary, show_primary = season_title.split(" // ")[0].strip(), show.split(" // ")[0].strip()
+    label = primary[len(show_primary) + 1:].strip() if primary.startswith(show_primary + ":") else primary
+    match = SEASON_NUMBER.match(label)
+    if match:
+        return label, int(match.group(1))
+    trailing = re.fullmatch(re.escape(show_primary) + r" (\d{1,3})", primary)
+    if trailing:
+        return label, int(trailing.group(1))
+    return label, None
+
+
+def slug(text: str) -> str:
+    """Lower case, no accents, words joined by '-' (articles kept: "The Hustle" is not "Hustle")."""
+    text = unicodedata.normalize("NFKD", text.split(" // ")[0])
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", " and ")
+    return "-".join(re.sub(r"[^\w]+", " ", text).split()) or "untitled"
+
+
+def show_keys(rows: list[dict[str, object]]) -> dict[tuple[str, str], str]:
+    """(kind, show title) -> the show's key; names that differ only in case or punctuation ("STRAW",
+    "Straw") are different titles to Netflix, so all but the first in sort order get a short hash."""
+    by_slug: dict[tuple[str, str], list[str]] = {}
+    for kind_name in sorted({(str(r["title_kind"]), str(r["raw_title"]).split(" // ")[0].strip()) for r in rows}):
+        by_slug.setdefault((kind_name[0], slug(kind_name[1])), []).append(kind_name[1])
+    keys: dict[tuple[str, str], str] = {}
+    for (kind, s), names in by_slug.items():
+        for i, name in enumerate(names):
+            suffix = "" if i == 0 else "~" + hashlib.sha1(name.encode()).hexdigest()[:6]
+            keys[(kind, name)] = f"netflix:{kind}:{s}{suffix}"
+    return keys
+
+
+def _int(value: str, what: str, where: str, *, low: int | None = None, high: int | None = None) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadInput(f"{where}: {what} {value!r} is not a whole number") from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise BadInput(f"{where}: {what} {number} is outside {low}..{high}")
+    return number
+
+
+def _float(value: str, what: str, where: str) -> float | None:
+    if value in ("", "N/A"):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise BadInput(f"{where}: {what} {value!r} is not a number") from None
+
+
+def _week(value: str, where: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{where}: week {value!r} is not a date (YYYY-MM-DD)") from None
+    if day.weekday() != 6:
+        raise BadInput(f"{where}: week {value} is not a Sunday (Netflix weeks run Monday to Sunday)")
+    return day
+
+
+def parse_file(path: Path, *, fetched_at: datetime | None = None) -> NetflixFile:
+    """Parse a Netflix Top 10 TSV of any of the three kinds. A bad line raises BadInput naming the file
+    and line; nothing of a bad file is used."""
+    if not path.is_file():
+        raise BadInput(f"no Netflix Top 10 file at {path}")
+    fetched_at = fetched_at or datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    fetched = fetched_at.replace(tzinfo=None, microsecond=0)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise BadInput(f"{path}: empty file, not a Netflix Top 10 file") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise BadInput(f"{path}:1: cannot read the header ({exc})") from None
+        kind = file_kind(header, path)
+        col = {name: i for i, name in enumerate(header)}
+        rows: list[dict[str, object]] = []
+        try:
+            for values in reader:
+                where = f"{path}:{reader.line_num}"
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) < len(header):
+                    raise BadInput(f"{where}: {len(values)} fields where the header has {len(header)}")
+                get = lambda name, v=values: v[col[name]].strip() if name in col else ""
+                rows.append(_row(kind, get, where, fetched, path))
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise BadInput(f"{path}:{reader.line_num}: cannot read the line ({exc})") from None
+    _check_duplicates(rows, path)
+    _assign_entries(rows)
+    for row in rows:
+        row.pop("_line", None)
+    return NetflixFile(path=path, kind=kind, rows=rows_to_table(rows, CHART_SCHEMA))
+
+
+def _row(kind: str, get, where: str, fetched: datetime, path: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    category = get("category")
+    if category not in CATEGORIES:
+        raise BadInput(f"{where}: unknown category {category!r} (expected one of {', '.join(sorted(CATEGORIES))})")
+    show = get("show_title")
+    if not show:
+        raise BadInput(f"{where}: show_title is empty")
+    season_title = get("season_title") or None
+    if season_title == "N/A":
+        season_title = None
+    title_kind = show_kind(category, season_title)
+    label, number = season_parts(show, season_title) if title_kind in ("series",) else (None, None)
+    row: dict[str, object] = {
+        "source": "netflix", "platform": PLATFORM, "category": category, "raw_title": show,
+        "season_title": season_title, "title_kind": title_kind, "season_number": number,
+        "fetched_at": fetched, "_line": where, "_label": label,
+    }
+    runtime = _float(get("runtime"), "runtime", where)
+    row["runtime_hours"] = runtime if runtime else None  # 0 means Netflix gave no runtime
+    if kind == "popular":
+        rank = _int(get("rank"), "rank", where, low=1, high=10)
+        day = fetched.date()
+        row.update(country="world", category=category + POPULAR_CATEGORY, period_start=day, period_end=day,
+                   rank=rank, hours=_float(get("hours_viewed_first_91_days"), "hours_viewed_first_91_days", where),
+                   views=_float(get("views_first_91_days"), "views_first_91_days", where), points=None,
+                   as_of=day, via="netflix:most-popular")
+        return row
+    week = _week(get("week"), where)
+    rank = _int(get("weekly_rank"), "weekly_rank", where, low=1, high=10)
+    row.update(
+        period_start=week - timedelta(days=6), period_end=week, rank=rank, points=chart_points(rank), as_of=week,
+        cumulative_weeks=_int(get("cumulative_weeks_in_top_10"), "cumulative_weeks_in_top_10", where, low=1),
+    )
+    if kind == "global":
+        row.update(country="world", via="netflix:all-weeks-global",
+                   hours=_float(get("weekly_hours_viewed"), "weekly_hours_viewed", where),
+                   views=_float(get("weekly_views"), "weekly_views", where))
+    else:
+        iso = get("country_iso2").upper()
+        if len(iso) != 2 or not iso.isalpha():
+            raise BadInput(f"{where}: country_iso2 {iso!r} is not a two-letter country code")
+        row.update(country=iso, via="netflix:all-weeks-countries")
+    return row
+
+
+def _check_duplicates(rows: list[dict[str, object]], path: Path) -> None:
+    """One title appears once per chart and week; a second copy means a broken or merged file."""
+    seen: dict[tuple[object, ...], str] = {}
+    for row in rows:
+        key = (row["country"], row["category"], row["period_start"], row["raw_title"], row["season_title"])
+        if key in seen:
+            raise BadInput(f"{row['_line']}: {row['raw_title']!r} appears twice in the same chart and week "
+                           f"(first at line {str(seen[key]).rsplit(':', 1)[1]})")
+        seen[key] = str(row["_line"])
+
+
+def _assign_entries(rows: list[dict[str, object]]) -> None:
+    """Give each row its entry key. Within one chart (country and category) a show and season keep
+    one key while Netflix's weeks counter goes on; when it starts again at 1 the name belongs to
+    another title (two films called Dhamaka), whose key gets the Sunday of its first week."""
+    order = sorted(range(len(rows)), key=lambda i: rows[i]["period_start"])  # type: ignore[arg-type,return-value]
+    current: dict[tuple[object, ...], str] = {}
+    keys = show_keys(rows)
+    for i in order:
+        row = rows[i]
+        kind = str(row["title_kind"])
+        base = keys[(kind, str(row["raw_title"]).split(" // ")[0].strip())]
+        chart = (row["country"], row["category"], row["raw_title"], row["season_title"])
+        weeks = row.get("cumulative_weeks")
+        if chart not in current:
+            current[chart] = base
+        elif weeks == 1:
+            current[chart] = f"{base}~{row['period_end']}"
+        key = current[chart]
+        label = row.pop("_label", None)
+        if kind == "series" and row["season_title"] is not None:
+            part = str(row["season_number"]) if row["season_number"] is not None else slug(str(label or ""))
+            key = f"{key}:s:{part}"
+        row["entry_key"] = key
+
+
+def fetch_one(base_url: str, cache_dir: Path, name: str, *, progress: bool = False) -> tuple[Path, bool]:
+    """Download Netflix file ``name`` into ``cache_dir/netflix`` with a conditional GET (ETag and
+    Last-Modified kept beside the file); return its path and whether it changed."""
+    from reelradar.sources.download import fetch_file
+
+    url = base_url.rstrip("/") + "/" + name
+    result = fetch_file(url, cache_dir / "netflix" / name, check_gzip=False, progress=progress)
+    return result.path, result.changed

@@ -1,0 +1,128 @@
+"""Hand an online source's facts to the catalog: stage them as Parquet (so every later full build
+reloads them) and apply them to the live catalog through a copy-change-swap update.
+
+A producer owns its rows: applying again first deletes the rows it applied last time (by its
+``source`` or ``via`` column), so re-running replaces them instead of adding duplicates. Nothing
+else in the catalog is touched; a failure leaves the live catalog as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from reelradar.catalog.db import write_catalog
+from reelradar.catalog.load import insert_table, record_source
+from reelradar.config import Settings
+from reelradar.sources.base import SourceInfo
+from reelradar.sources.staged import stage
+
+# How a producer's rows are recognised in each table: the column that names it.
+OWNER_COLUMN = {
+    "offer": "via", "rating": "via", "offer_seen": "via", "offer_check": "via",
+    "title": "source", "person": "source", "credit": "source", "work": "source", "relation": "source",
+    "series_status": "source", "season": "source", "title_keyword": "source", "title_network": "source",
+}
+
+SOURCE_INFO = pa.schema([
+    ("source", pa.string()), ("name", pa.string()), ("label", pa.string()), ("license", pa.string()),
+    ("credit", pa.string()), ("url", pa.string()), ("fetched_at", pa.timestamp("s")), ("demo", pa.bool_()),
+])
+
+
+@dataclass
+class Published:
+    rows: dict[str, int]
+    staged: list[str]
+
+
+def infos_table(infos: list[SourceInfo], fetched_at: datetime) -> pa.Table:
+    stamp = fetched_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    return pa.Table.from_pylist(
+        [{"source": i.source, "name": i.name, "label": i.label, "license": i.license, "credit": i.credit,
+          "url": i.url, "fetched_at": stamp, "demo": i.demo} for i in infos],
+        schema=SOURCE_INFO,
+    )
+
+
+def publish(
+    settings: Settings,
+    producer: str,
+    owner_value: str,
+    tables: Mapping[str, pa.Table],
+    infos: list[SourceInfo],
+    *,
+    rescore: bool = True,
+) -> Published:
+    """Stage ``tables`` as ``<staged>/<table>/<producer>.parquet`` and apply them to the live catalog.
+
+    ``owner_value`` is the value of the owning column (``OWNER_COLUMN``) of this producer's rows. Title
+    external ids (``title_xid``) have no provenance column: identical rows are not added twice.
+    """
+    now = datetime.now(UTC)
+    info_rows = infos_table(infos, now)
+    # scores are derived from every rating: recompute them only when this producer's ratings changed
+    rescore = rescore and "rating" in tables and not _same_rows(settings, producer, "rating", tables["rating"])
+    # new or renamed titles must be findable by name: the word index is rebuilt when this producer's titles changed
+    reindex = "title" in tables and not _same_rows(settings, producer, "title", tables["title"])
+    staged = [str(stage(settings.staged_dir, table, producer, rows)) for table, rows in tables.items()]
+    staged.append(str(stage(settings.staged_dir, "source_info", producer, info_rows)))
+    counts: dict[str, int] = {}
+    with write_catalog(settings.catalog_path, start_from_current=True) as con:
+        for table, rows in tables.items():
+            if table == "title_xid":
+                counts[table] = _add_new_xids(con, rows)
+                continue
+            column = OWNER_COLUMN[table]
+            con.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', [owner_value]).fetchall()
+            counts[table] = insert_table(con, table, rows)
+        for info in infos:
+            record_source(con, SourceInfo(**{**info.__dict__, "fetched_at": now.replace(tzinfo=None)}))
+        if rescore:
+            from reelradar.analytics.scores import compute_scores  # Ibis only when scores change
+
+            compute_scores(con, settings)
+        has_index = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'search_posting'").fetchall()[0][0]
+        if reindex and has_index:
+            from reelradar.catalog.search import build_search_index
+
+            build_search_index(con)
+    return Published(rows=counts, staged=staged)
+
+
+def _same_rows(settings: Settings, producer: str, table: str, rows: pa.Table) -> bool:
+    """Whether ``rows`` hold what the staged file of ``producer`` holds now (fetch times aside)."""
+    path = settings.staged_dir / table / f"{producer}.parquet"
+    if not path.exists():
+        return rows.num_rows == 0
+    try:
+        old = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid):
+        return False
+    keep = [c for c in rows.column_names if c != "fetched_at"]
+    if set(keep) - set(old.column_names):
+        return False
+    order = [(c, "ascending") for c in keep if not pa.types.is_nested(rows.schema.field(c).type)]  # lists do not sort
+    return bool(old.select(keep).sort_by(order).equals(rows.select(keep).cast(old.select(keep).schema).sort_by(order)))
+
+
+def _add_new_xids(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
+    con.register("_xids", rows)
+    try:
+        before = con.execute("SELECT count(*) FROM title_xid").fetchall()[0][0]
+        con.execute(
+            """INSERT INTO title_xid BY NAME
+               SELECT DISTINCT n.title_id, n.source, n.xid FROM _xids n
+               WHERE NOT EXISTS (SELECT 1 FROM title_xid x WHERE x.title_id = n.title_id
+                                 AND x.source = n.source AND x.xid = n.xid)"""
+        ).fetchall()
+        after = con.execute("SELECT count(*) FROM title_xid").fetchall()[0][0]
+    finally:
+        con.unregister("_xids")
+    return int(after - before)

@@ -1,0 +1,285 @@
+"""The parts of the pages that come from other parts of reelradar: charts, recommendations, where to
+watch, universes, the user store and imports. Each function calls one library function and turns its
+answer into what a template shows; a part that cannot answer for this catalog says why."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+from fastapi import Request
+from markupsafe import Markup
+
+from reelradar.analytics.filters import Filters
+from reelradar.analytics.picks import picks
+from reelradar.config import Settings
+from reelradar.errors import ReelradarError
+from reelradar.model import Credit, Pick, Profile, TitleCard
+from reelradar.web.svg import GraphEdge, GraphNode, PlotLine, lines_from_entries, rank_plot, universe_graph
+
+log = logging.getLogger("reelradar.web")
+
+IMPORT_KINDS = {"letterboxd": "Letterboxd export (ZIP)", "imdb": "IMDb ratings or watchlist (CSV)",
+                "trakt": "Trakt history (JSON)"}
+
+
+@dataclass
+class Card:
+    """One title in a list: its name, badges (numbers) and the reasons it is there."""
+
+    id: str
+    title: str
+    year: int | None
+    kind: str
+    badges: list[str]
+    reason: str
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    blurb: str
+    cards: list[Card] = field(default_factory=list)
+    unavailable: str | None = None  # why this list cannot be shown
+    empty: str = "Nothing matches these filters."
+    lazy: str | None = None  # the URL of this list when the page loads it after itself (slow to compute)
+    note: str | None = None
+
+
+@dataclass
+class Listing:
+    """A list a page shows, or why it cannot (``unavailable``)."""
+
+    rows: list[Any] = field(default_factory=list)
+    unavailable: str | None = None
+    note: str | None = None
+
+
+def _badges(acclaim: float | None, awareness: float | None) -> list[str]:
+    return [f"acclaim {acclaim * 100:.0f}" if acclaim is not None else "acclaim unknown",
+            f"awareness {awareness * 100:.0f}" if awareness is not None else "awareness unknown"]
+
+
+def pick_card(p: Pick) -> Card:
+    return Card(p.id, p.title, p.year, p.kind, _badges(p.acclaim, p.awareness), p.reason)
+
+
+def under_the_radar(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters) -> Section:
+    return Section("radar", "Under the radar", "Acclaimed by critics and audiences, yet few people know them.",
+                   [pick_card(p) for p in picks(con, settings, mode="radar", filters=filters, limit=12)])
+
+
+def most_acclaimed(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters) -> Section:
+    return Section("top", "Most acclaimed", "The best scored, known or not.",
+                   [pick_card(p) for p in picks(con, settings, mode="top", filters=filters, limit=12)])
+
+
+def breaking_out(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters) -> Section:
+    """``picks --mode hot``: titles surging in the streaming charts."""
+    section = Section("breaking", "Breaking out", "Surging in the streaming charts right now.",
+                      empty="No title is breaking out in this catalog's charts with these filters "
+                            "(a breakout needs two chart windows to compare: import a chart history).")
+    try:
+        section.cards = [pick_card(p) for p in picks(con, settings, mode="hot", filters=filters, limit=12)]
+    except ReelradarError as exc:
+        section.unavailable = exc.message
+    return section
+
+
+def for_you_placeholder(request: Request, state: dict[str, Any]) -> Section:
+    """The "for you" list of the home page, loaded after the page (recommending takes longer)."""
+    from reelradar.web.urls import query_url
+
+    section = Section("foryou", "For you", "From what you rated, watched, liked and put on your watchlist.")
+    try:
+        has_history = bool(_store(request).interactions())
+    except ReelradarError as exc:
+        section.unavailable = exc.message
+        return section
+    if not has_history:
+        section.unavailable = "Rate, mark as seen or import your history (Profile) to get recommendations here."
+    else:
+        section.lazy = query_url("/for-you", state)
+    return section
+
+
+def for_you(request: Request, con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters) -> Section:
+    """``reelradar recommend``: from the person's history (ratings, watched, watchlist, likes, dismissals)."""
+    from reelradar.recommend.service import recommend_for
+
+    section = Section("foryou", "For you", "From what you rated, watched, liked and put on your watchlist.",
+                      empty="Nothing to recommend with these filters.")
+    try:
+        history = _store(request).interactions()
+        found = recommend_for(con, settings, history, mode="for-you", filters=filters, limit=12)
+    except ReelradarError as exc:
+        section.unavailable = exc.message
+        return section
+    section.cards = [Card(r.id, r.title, r.year, r.kind, _badges(r.acclaim, r.awareness),
+                          " · ".join(x.text for x in r.reasons)) for r in found.items]
+    section.note = " ".join(found.notes) or None
+    return section
+
+
+@dataclass
+class SimilarRow:
+    id: str
+    title: str
+    year: int | None
+    reasons: list[str]
+
+
+def similar(con: duckdb.DuckDBPyConnection, settings: Settings, card: TitleCard, profile: Profile) -> Listing:
+    """``reelradar like``: titles most like this one, each with what it shares with it."""
+    from reelradar.recommend.service import more_like_this
+
+    if card.kind in ("season", "episode"):
+        return Listing(unavailable="similar titles are found for whole series and films")
+    try:
+        _seed, found = more_like_this(con, settings, card.id, limit=8,
+                                      filters=Filters(country=profile.country))
+    except ReelradarError as exc:
+        return Listing(unavailable=exc.message)
+    return Listing(rows=[SimilarRow(r.id, r.title, r.year, [x.text for x in r.reasons]) for r in found])
+
+
+def where_to_watch(con: duckdb.DuckDBPyConnection, card: TitleCard, profile: Profile) -> Listing:
+    """``reelradar where``: the offers in the profile's country (and those whose country no source
+    stated), yours marked."""
+    from reelradar.analytics.availability import where
+
+    found = where(con, card.id, profile)
+    note = None if profile.country else "Set your country in your profile to see only the offers where you are."
+    if found.other_countries:
+        note = (note + " " if note else "") + "Also offered in: " + ", ".join(found.other_countries) + "."
+    if found.credits:
+        note = (note + " " if note else "") + "Offer data: " + "; ".join(found.credits) + "."
+    return Listing(rows=found.offers, note=note)
+
+
+def universe(con: duckdb.DuckDBPyConnection, card: TitleCard) -> tuple[Markup, Any]:
+    """``reelradar universe``: every title and source work reachable through relations, as a graph."""
+    from reelradar.analytics.universe import KIND_WORDS
+    from reelradar.analytics.universe import universe as universe_of
+
+    u = universe_of(con, card.id, max_nodes=16)
+    nodes = [GraphNode(n.id, n.label + (f" ({n.year})" if n.year else ""), n.node == "title", center=n.id == card.id)
+             for n in [*u.titles(), *u.works()]]
+    edges = [GraphEdge(e.src, e.dst, KIND_WORDS.get(e.kind, e.kind.replace("_", " ")) + (f" ({e.note})" if e.note else ""))
+             for e in u.edges]
+    return universe_graph(nodes, edges), u
+
+
+def chart_plot(con: duckdb.DuckDBPyConnection, card: TitleCard) -> Markup:
+    """The rank-and-points plot: every chart run of the title (with its seasons) from the chart tables,
+    or the raw chart entries when the catalog has no chart tables."""
+    from reelradar.analytics.chart_views import chart_history, has_chart_tables
+
+    if has_chart_tables(con):
+        history = chart_history(con, card.id)
+        lines = [PlotLine(f"{ln.platform} {ln.category} ({_where(ln.country)})"
+                          + (f" · {ln.label}" if ln.label != card.title else ""),
+                          [(d, r, p) for d, r, p in ln.points], ln.provenance) for ln in history.lines]
+        if lines:
+            return rank_plot(lines)
+    return rank_plot(lines_from_entries(card.charts))
+
+
+def _where(country: str | None) -> str:
+    return "worldwide" if country == "world" else (country if country and country != "?" else "country not stated")
+
+
+def charts(con: duckdb.DuckDBPyConnection, platform: str | None, country: str | None, week: str | None,
+           category: str | None) -> Listing:
+    """``reelradar charts``: each chart's ranking for a week (or its latest period), with movers."""
+    from reelradar.analytics.chart_views import chart_view
+
+    try:
+        return Listing(rows=chart_view(con, platform=platform or None, country=country or None,
+                                       category=category or None, week=week or None, limit=10))
+    except ReelradarError as exc:
+        return Listing(note=exc.message)
+
+
+def chart_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Platforms, countries and categories the chart tables hold, for the charts page's filters."""
+    from reelradar.analytics.chart_views import has_chart_tables
+
+    if not has_chart_tables(con):
+        return {"platform": [], "country": [], "category": []}
+    return {col: [r[0] for r in con.execute(
+        f"SELECT DISTINCT {col} FROM chart_position WHERE {col} IS NOT NULL ORDER BY 1").fetchall()]
+        for col in ("platform", "country", "category")}
+
+
+def people(card: TitleCard, limit: int = 12) -> list[Credit]:
+    return card.credits[:limit]
+
+
+def _store(request: Request) -> Any:
+    from reelradar.api.user_routes import user_store
+
+    return user_store(request)
+
+
+def store_error(request: Request) -> str | None:
+    try:
+        _store(request)
+    except ReelradarError as exc:
+        return exc.message
+    return None
+
+
+def title_state(request: Request, title_id: str) -> set[str]:
+    """What the person already did with this title (watchlist, watched, dismissed, ...)."""
+    try:
+        return {i.action for i in _store(request).interactions() if i.title_id == title_id}
+    except ReelradarError:
+        return set()
+
+
+def watchlist(request: Request, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(id, title) of the watchlist, newest first."""
+    try:
+        items = [i for i in reversed(_store(request).interactions("watchlist")) if i.title_id]
+    except ReelradarError:
+        return []
+    ids = [i.title_id for i in items]
+    names = dict(con.execute("SELECT id, title FROM title WHERE id IN (SELECT unnest(?))", [ids]).fetchall())
+    return [(i, names.get(i, i)) for i in ids]
+
+
+@dataclass
+class ReportView:
+    summary: str
+    counts: list[tuple[str, int]]
+    unmatched: list[str]
+    matched: list[str]
+
+
+def report_view(report: Any) -> ReportView:
+    """An import report in words: counts, rows that matched no title (and why), rows that did."""
+    c = report.counts
+    summary = (f"{report.path}: {c['rows']} rows; {c['strong']} matched, {c['medium']} uncertain, "
+               f"{c['none']} not matched; {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged.")
+    unmatched, matched = [], []
+    for r in report.rows:
+        said = r.said.get("title") or "untitled"
+        said += f" ({r.said['year']})" if r.said.get("year") else ""
+        where = f"{r.file.rsplit('/', 1)[-1]} line {r.row}"
+        if r.verdict == "strong" and r.title_id:
+            matched.append(f"{said} → {r.title} ({r.year or 'year unknown'}) · {r.action} · {r.method}")
+        else:
+            unmatched.append(f"{where}: {said} · {r.action} · {r.verdict}: {r.reason} (record #{r.record})")
+    labels = {"rows": "rows", "strong": "matched", "medium": "uncertain", "none": "not matched",
+              "new": "new", "updated": "updated", "unchanged": "unchanged"}
+    return ReportView(summary, [(labels.get(k, k), v) for k, v in c.items()], unmatched, matched)
+
+
+def iso_week(d: date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"

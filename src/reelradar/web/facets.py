@@ -1,0 +1,37 @@
+"""What a list of titles can be filtered by in this catalog: services, kinds, genres, decades.
+
+The filter chips of the home page and ``GET /api/v1/facets`` show only values the catalog holds, so a
+chip never leads to an empty list by construction of the chip itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+
+@dataclass
+class Facets:
+    services: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    genres: list[str] = field(default_factory=list)
+    decades: list[int] = field(default_factory=list)  # 1990 for the 1990s, newest first
+    countries: list[str] = field(default_factory=list)  # countries that offers name
+
+
+def facets(con: duckdb.DuckDBPyConnection, *, max_genres: int = 24) -> Facets:
+    """The filter values present in the catalog, most common first (services and genres)."""
+    services = [r[0] for r in con.execute(
+        "SELECT provider FROM offer GROUP BY provider ORDER BY count(DISTINCT title_id) DESC, provider").fetchall()]
+    countries = [r[0] for r in con.execute(
+        "SELECT DISTINCT country FROM offer WHERE country IS NOT NULL ORDER BY 1").fetchall()]
+    kinds = [r[0] for r in con.execute(
+        "SELECT kind FROM title WHERE kind NOT IN ('season', 'episode') GROUP BY kind ORDER BY count(*) DESC, kind"
+    ).fetchall()]
+    genres = [r[0] for r in con.execute(
+        """SELECT g FROM (SELECT unnest(genres) AS g FROM title_score s JOIN title t ON t.id = s.title_id)
+           GROUP BY g ORDER BY count(*) DESC, g LIMIT ?""", [max_genres]).fetchall()]
+    decades = [r[0] for r in con.execute(
+        "SELECT DISTINCT (year // 10) * 10 FROM title WHERE year IS NOT NULL ORDER BY 1 DESC").fetchall()]
+    return Facets(services=services, kinds=kinds, genres=genres, decades=decades, countries=countries)

@@ -1,0 +1,253 @@
+"""The web page: server-rendered HTML, htmx for instant search, filter chips and buttons. Each page is a
+thin shell over the library functions the API uses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from reelradar.analytics.filters import Filters
+from reelradar.api.cache import memo, memo_async
+from reelradar.api.deps import catalog, settings_of
+from reelradar.api.security import COOKIE, check_state_change
+from reelradar.api.user_routes import ACTIONS, record_action, user_store
+from reelradar.catalog.query import title_card
+from reelradar.catalog.search import search_titles
+from reelradar.config import Settings
+from reelradar.errors import BadInput, ReelradarError
+from reelradar.model import Profile, TitleCard
+from reelradar.web import extras
+from reelradar.web.facets import facets
+from reelradar.web.render import error_page, make_templates, page, query_url
+from reelradar.web.urls import title_url
+
+log = logging.getLogger("reelradar.web")
+
+router = APIRouter(include_in_schema=False)
+
+
+def profile_or_default(request: Request, settings: Settings) -> Profile:
+    """The saved profile; country and services not set there come from the settings."""
+    try:
+        profile: Profile = user_store(request).profile()
+    except ReelradarError:
+        profile = Profile()
+    if profile.country is None:
+        profile.country = settings.country
+    if not profile.services:
+        profile.services = list(settings.services)
+    return profile
+
+
+def home_filters(service: list[str], kind: str | None, genre: str | None, decade: int | None,
+                 profile: Profile) -> Filters:
+    filters = Filters(kind=kind or None, genre=genre or None, services=[s for s in service if s],
+                      country=profile.country)
+    if decade is not None:
+        filters.year_from, filters.year_to = decade, decade + 9
+    filters.check()
+    return filters
+
+
+@router.get("/")
+async def home(
+    request: Request,
+    service: list[str] = Query([]),
+    kind: str | None = Query(None),
+    genre: str | None = Query(None, max_length=100),
+    decade: int | None = Query(None, ge=1870, le=2200),
+    settings: Settings = Depends(settings_of),
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """Home: under the radar, breaking out, for you — filtered by the chips."""
+    profile = profile_or_default(request, settings)
+    filters = home_filters(service, kind, genre, decade, profile)
+    state = {"service": filters.services, "kind": filters.kind, "genre": filters.genre, "decade": decade}
+    # The lists depend on the catalog and the filters alone: kept per catalog version (api/cache.py),
+    # computed in a worker thread when new (DuckDB blocks); the person's own state is read each time.
+    radar, hot, top, chips = await memo_async(request, ("home", repr(filters)), lambda: (
+        extras.under_the_radar(con, settings, filters), extras.breaking_out(con, settings, filters),
+        extras.most_acclaimed(con, settings, filters), facets(con)))
+    sections = [radar, hot, extras.for_you_placeholder(request, state), top]
+    name = "_browse.html" if request.headers.get("hx-target") == "browse" else "home.html"
+    return page(request, name, sections=sections, facets=chips, state=state, profile=profile)
+
+
+@router.get("/for-you")
+def for_you_list(
+    request: Request,
+    service: list[str] = Query([]),
+    kind: str | None = Query(None),
+    genre: str | None = Query(None, max_length=100),
+    decade: int | None = Query(None, ge=1870, le=2200),
+    settings: Settings = Depends(settings_of),
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """The "for you" list (the home page loads it after itself)."""
+    filters = home_filters(service, kind, genre, decade, profile_or_default(request, settings))
+    section = extras.for_you(request, con, settings, filters)
+    name = "_section_body.html" if request.headers.get("hx-request") == "true" else "section.html"
+    return page(request, name, section=section)
+
+
+def chip_url(state: dict[str, Any], key: str, value: Any) -> str:
+    """The home URL with ``key`` toggled to ``value`` (services add and remove; others replace)."""
+    new = dict(state)
+    if key == "service":
+        services = list(state["service"])
+        new["service"] = [s for s in services if s != value] if value in services else [*services, value]
+    else:
+        new[key] = None if state.get(key) == value else value
+    return query_url("/", new)
+
+
+@router.get("/title/{title_id}")
+async def title_page(
+    request: Request, title_id: str, settings: Settings = Depends(settings_of),
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """A title: score cards, chart plot, where to watch, its universe, similar titles, buttons."""
+    from reelradar.analytics.universe import KIND_WORDS
+
+    profile = profile_or_default(request, settings)
+    yours = (profile.country, tuple(profile.services), tuple(profile.offer_types))
+
+    def catalog_parts() -> tuple[TitleCard, Markup]:
+        card = title_card(con, title_id)
+        graph, universe = extras.universe(con, card)
+        body = request.app.state.templates.env.get_template("_title_body.html").render(
+            card=card, plot=extras.chart_plot(con, card), profile=profile, graph=graph, universe=universe,
+            where=extras.where_to_watch(con, card, profile), people=extras.people(card), kind_words=KIND_WORDS)
+        return card, Markup(body)
+
+    # Everything but the header and its buttons depends on the catalog and the profile's country and
+    # services alone: rendered once per catalog version (autoescaped like every template).
+    card, body = await memo_async(request, ("title", title_id, yours), catalog_parts)
+    return page(request, "title.html", card=card, body=body, profile=profile,
+                state=extras.title_state(request, card.id))
+
+
+@router.get("/title/{title_id}/similar")
+def similar_titles(
+    request: Request, title_id: str, settings: Settings = Depends(settings_of),
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """Titles like this one, with their reasons (the title page loads them after itself)."""
+    card: TitleCard = memo(request, ("card", title_id), lambda: title_card(con, title_id))
+    profile = profile_or_default(request, settings)
+    similar = memo(request, ("similar", title_id, profile.country),
+                   lambda: extras.similar(con, settings, card, profile))
+    name = "_similar.html" if request.headers.get("hx-request") == "true" else "similar.html"
+    return page(request, name, card=card, similar=similar)
+
+
+@router.post("/title/{title_id}/action")
+def title_action(
+    request: Request, title_id: str, action: str = Form(...), csrf: str | None = Form(None),
+    settings: Settings = Depends(settings_of), con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """The watchlist / seen / dismiss buttons."""
+    check_state_change(request, csrf)
+    if action not in ACTIONS:
+        raise BadInput(f"unknown action {action!r}")
+    record_action(request, con, title_id, action)
+    if request.headers.get("hx-request") != "true":
+        return RedirectResponse(title_url(title_id), status_code=303)
+    return page(request, "_actions.html", card_id=title_id, state=extras.title_state(request, title_id),
+                done=action)
+
+
+@router.get("/search")
+def search_page(
+    request: Request, q: str = Query("", max_length=200), con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """Search with instant results (htmx asks for the results fragment on every keystroke)."""
+    hits = memo(request, ("search", q), lambda: search_titles(con, q, limit=20)) if q.strip() else []
+    name = "_search_results.html" if request.headers.get("hx-target") == "results" else "search.html"
+    return page(request, name, q=q, hits=hits)
+
+
+@router.get("/charts")
+def charts_page(
+    request: Request, con: duckdb.DuckDBPyConnection = Depends(catalog),
+    platform: str | None = Query(None, max_length=100), country: str | None = Query(None, max_length=10),
+    week: str | None = Query(None, max_length=10), category: str | None = Query(None, max_length=100),
+) -> Response:
+    """Charts by platform, country, category and ISO week, with movers."""
+    state = {"platform": platform or "", "country": country or "", "week": week or "", "category": category or ""}
+    name = "_charts_body.html" if request.headers.get("hx-target") == "chart-tables" else "charts.html"
+    charts = memo(request, ("charts", platform, country, week, category),
+                  lambda: extras.charts(con, platform, country, week, category))
+    return page(request, name, charts=charts, choices=memo(request, ("chart-choices",), lambda: extras.chart_choices(con)),
+                state=state)
+
+
+@router.get("/profile")
+def profile_page(
+    request: Request, settings: Settings = Depends(settings_of), con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """Profile (country, services), the watchlist, and imports of IMDb / Letterboxd / Trakt exports."""
+    return page(request, "profile.html", profile=profile_or_default(request, settings), facets=memo(request, ("facets",), lambda: facets(con)),
+                watchlist=extras.watchlist(request, con), import_kinds=extras.IMPORT_KINDS,
+                store_error=extras.store_error(request),
+                max_mb=settings.upload_max_mb)
+
+
+@router.post("/profile")
+def profile_save(
+    request: Request, country: str = Form(""), services: list[str] = Form([]), csrf: str | None = Form(None),
+    offer_types: list[str] = Form([]), settings: Settings = Depends(settings_of),
+) -> Response:
+    check_state_change(request, csrf)
+    country = country.strip().upper()
+    if country and (len(country) != 2 or not country.isalpha()):
+        raise BadInput("country must be a two-letter code such as US or DE")
+    profile = profile_or_default(request, settings)
+    profile.country = country or None
+    profile.services = [s.strip() for s in services if s.strip()][:50]
+    profile.offer_types = [t for t in offer_types if t in ("flatrate", "free", "ads", "rent", "buy")] or \
+        profile.offer_types
+    user_store(request).save_profile(profile)
+    return RedirectResponse("/profile?saved=1", status_code=303)
+
+
+@router.post("/imports")
+async def import_upload(request: Request) -> Response:
+    """An export file (upload) imported into the user store; answers with the match report."""
+    from reelradar.api.uploads import import_upload
+
+    report = extras.report_view(await import_upload(request))
+    return page(request, "_import_report.html", report=report)
+
+
+@router.get("/unlock")
+def unlock_form(request: Request, next: str = Query("/", max_length=300)) -> Response:
+    return page(request, "unlock.html", next=next if next.startswith("/") and not next.startswith("//") else "/")
+
+
+@router.post("/unlock")
+def unlock(request: Request, token: str = Form(..., max_length=200), next: str = Form("/")) -> Response:
+    """Keep the local token in an HttpOnly cookie, so this browser may change state (with CSRF tokens)."""
+    import hmac
+
+    if not hmac.compare_digest(token.strip().encode(), request.app.state.token.encode()):
+        return page(request, "unlock.html", status=401, next=next, wrong=True)
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, request.app.state.token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=365 * 86400)
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages to ``app``; its error handlers render error pages through this module."""
+    app.state.templates = make_templates()
+    app.state.templates.env.globals["chip_url"] = chip_url
+    app.state.render_error_page = error_page
+    app.include_router(router)
+

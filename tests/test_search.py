@@ -1,0 +1,111 @@
+"""search_titles over the word index: names, original and alternative titles, typos, ranking, filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from reelradar.catalog.db import open_catalog
+from reelradar.catalog.imdb_load import update_imdb
+from reelradar.catalog.search import NORMALIZED_SQL, _one_edit, find_title, normalize, search_titles
+from reelradar.config import load_settings
+from reelradar.errors import BadInput, NotFound
+
+DATA = Path(__file__).parent / "data" / "imdb"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("search")
+    (root / "config.toml").write_text("")
+    s = load_settings(root / "config.toml", data_dir=root / "data")
+    update_imdb(s, from_dir=DATA, progress=False)
+    c = open_catalog(s.catalog_path)
+    yield c
+    c.close()
+
+
+def ids(hits) -> list[str]:
+    return [h.id for h in hits]
+
+
+def test_series_comes_before_episodes_of_the_same_name(con: duckdb.DuckDBPyConnection) -> None:
+    hits = search_titles(con, "ballard")
+    assert ids(hits)[0] == "tt9000001"
+    assert hits[0].kind == "series" and hits[0].year == 2025 and hits[0].match == "exact"
+    assert set(ids(hits)[1:3]) == {"tt9000002", "tt9000022"}  # the episodes named Ballard come after
+
+
+def test_both_offices_with_years(con: duckdb.DuckDBPyConnection) -> None:
+    for query in ("the office", "The Office", "OFFICE", "office"):
+        hits = search_titles(con, query)
+        assert [(h.id, h.year, h.end_year) for h in hits[:2]] == [("tt9000003", 2005, 2013), ("tt9000004", 2001, 2003)]
+
+
+def test_accents_case_and_punctuation(con: duckdb.DuckDBPyConnection) -> None:
+    assert ids(search_titles(con, "AMELIE"))[0] == "tt9000005"
+    assert ids(search_titles(con, "tokyo nights"))[0] == "tt9000018"
+    assert ids(search_titles(con, "quoted heist"))[0] == "tt9000006"
+    assert ids(search_titles(con, "bloopers and outtakes"))[0] == "tt9000017"
+
+
+def test_original_and_alternative_titles(con: duckdb.DuckDBPyConnection) -> None:
+    hit = search_titles(con, "fabelhafte welt")[0]
+    assert hit.id == "tt9000005" and hit.matched == "Die fabelhafte Welt der Amélie" and hit.title == "Amélie"
+    assert ids(search_titles(con, "le fabuleux destin"))[0] == "tt9000005"
+    assert ids(search_titles(con, "ночной город"))[0] == "tt9000015"
+    assert ids(search_titles(con, "東京の夜"))[0] == "tt9000018"
+
+
+def test_small_typos(con: duckdb.DuckDBPyConnection) -> None:
+    for typo in ("balard", "ballrad", "ballardd", "bxllard"):
+        hits = search_titles(con, typo)
+        assert hits and hits[0].id == "tt9000001" and hits[0].match == "fuzzy", typo
+    assert ids(search_titles(con, "harbr detectives"))[0] == "tt9000012"
+
+
+def test_prefix_of_the_last_word(con: duckdb.DuckDBPyConnection) -> None:
+    hits = search_titles(con, "harbor detec")
+    assert hits[0].id == "tt9000012" and hits[0].match == "prefix"
+
+
+def test_filters_by_kind_and_year(con: duckdb.DuckDBPyConnection) -> None:
+    assert ids(search_titles(con, "ballard", kind="episode")) == ["tt9000022", "tt9000002"] or set(
+        ids(search_titles(con, "ballard", kind="episode"))) == {"tt9000002", "tt9000022"}
+    assert ids(search_titles(con, "the office", year=2001)) == ["tt9000004"]
+    assert ids(search_titles(con, "the office", year=2006)) == ["tt9000003"]  # a year either side
+
+
+def test_no_match_and_bad_queries(con: duckdb.DuckDBPyConnection) -> None:
+    assert search_titles(con, "zzzzqqq") == []
+    with pytest.raises(BadInput):
+        search_titles(con, "  ¿?! ")
+    with pytest.raises(NotFound):
+        find_title(con, "zzzzqqq")
+    assert find_title(con, "tt9000012") == "tt9000012"
+    assert find_title(con, "the ofice") == "tt9000003"
+
+
+def test_seasons_are_not_search_results(con: duckdb.DuckDBPyConnection) -> None:
+    assert all(h.kind != "season" for h in search_titles(con, "ballard season", limit=20))
+
+
+def test_demo_catalog_has_the_index_too(demo_con: duckdb.DuckDBPyConnection) -> None:
+    hits = search_titles(demo_con, "ballard")
+    assert hits and hits[0].title == "Ballard"
+
+
+@pytest.mark.parametrize("text", ["The Office", "Amélie", "Ночной город", "Bloopers & Outtakes", "A", "The",
+                                  "L'Été—à Paris!", "東京の夜", "  spaced   out  ", "Señor_Niño", "An American Tail"])
+def test_sql_normalization_matches_python(text: str) -> None:
+    c = duckdb.connect()
+    row = c.execute(f"SELECT {NORMALIZED_SQL.format(col='$1')}", [text]).fetchone()
+    c.close()
+    assert row is not None and row[0] == normalize(text)
+
+
+def test_one_edit() -> None:
+    assert _one_edit("ballard", "balard") and _one_edit("ballard", "ballrad") and _one_edit("ballard", "bxllard")
+    assert not _one_edit("ballard", "bollarb") and not _one_edit("ballard", "ballad ")
