@@ -63,9 +63,11 @@ def test_markup_in_names_shows_as_text_everywhere(hostile: TestClient) -> None:
     assert XSS in hostile.get("/api/v1/titles/xss:1").json()["title"]  # JSON keeps the text as it is
 
 
-def test_search_echo_is_escaped(client: TestClient) -> None:
+def test_query_echoes_are_escaped(client: TestClient) -> None:
     html = client.get("/search", params={"q": XSS}).text
     assert XSS not in html and "&lt;script&gt;" in html
+    html = client.get("/", params={"genre": XSS, "service": IMG}).text
+    assert XSS not in html and "<img src=x" not in html and "&lt;script&gt;alert(1)" in html
 
 
 def test_unknown_ids_and_paths_give_404_pages_not_tracebacks(client: TestClient) -> None:
@@ -118,9 +120,10 @@ def test_every_response_forbids_outside_scripts_and_pages_load_nothing_from_else
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "default-src 'self'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
-    for path in ("/", "/title/demo:ballard", "/charts", "/search", "/profile", "/unlock"):
+    for path in ("/", "/title/demo:ballard", "/charts", "/search", "/profile", "/unlock", "/docs"):
         html = client.get(path).text
         assert not re.search(r'(src|href)="(https?:)?//', html), path
+        assert "cdn." not in html, path
     static = resources.files("reelradar.web").joinpath("static")
     assert static.joinpath("htmx.min.js").read_text().startswith("var htmx=")
     assert client.get("/static/htmx.min.js").status_code == 200

@@ -111,6 +111,8 @@ def test_rebuild_keeps_and_relinks_chart_rows(own_demo: Settings) -> None:
     assert run(own_demo, "import", "chart", str(DATA / "prime.csv")).exit_code == 0
     assert run(own_demo, "update", "netflix", "--from", str(DATA / "countries.tsv")).exit_code == 0
     before = chart_rows(own_demo)
+    assert run(own_demo, "update", "netflix", "--from", str(DATA / "countries.tsv")).exit_code == 0
+    assert chart_rows(own_demo) == before  # loading the same Netflix file again changes nothing
     build_demo(own_demo)  # a full rebuild: staged chart rows come back and are placed again
     assert chart_rows(own_demo) == before
     con = duckdb.connect(str(own_demo.catalog_path), read_only=True)

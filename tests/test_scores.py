@@ -135,3 +135,20 @@ def test_awareness_unknown_without_evidence_and_cohorts_fall_back(tmp_path: Path
     aware = dict(con.execute("SELECT title_id, awareness FROM title_score").fetchall())
     assert aware["s1"] is None
     assert aware["t1"] is not None
+
+
+def test_counts_below_the_floor_rank_as_least_known(tmp_path: Path) -> None:
+    """Thousands of titles with a handful of votes must not make 500 votes look well known."""
+    s = load_settings(data_dir=tmp_path, min_cohort=3, awareness_min_count=20)
+    votes = [3, 5, 8, 12, 500, 5000, 50000]
+    titles = [film(i) for i in range(len(votes))]
+    ratings = [
+        {"title_id": f"t{i}", "source": "imdb", "metric": "user_mean", "value": 7.0, "scale": 10.0, "count": v}
+        for i, v in enumerate(votes)
+    ]
+    con = build(tmp_path, titles, ratings, s)
+    aware = dict(con.execute("SELECT title_id, awareness FROM title_score").fetchall())
+    assert [aware[f"t{i}"] for i in range(4)] == [0.0] * 4
+    assert aware["t4"] == 0.0 and aware["t5"] == 0.5 and aware["t6"] == 1.0  # ranked among the three above 20
+    cohorts = dict(con.execute("SELECT title_id, cohort FROM awareness_part").fetchall())
+    assert cohorts["t0"] == "fewer than 20" and cohorts["t6"] == "movie 2000s"

@@ -71,6 +71,7 @@ def run_reelradar(csv: Path, work: Path) -> dict[str, float]:
         t_open = time.perf_counter() - t1
         t2 = time.perf_counter()
         compute_chart_tables(con, s)
+        t_tables = time.perf_counter() - t2
         be = backend(con)
         rows = chart_rows(be.table("chart_entry"))
         for grain in ("day", "week", "month"):
@@ -84,6 +85,7 @@ def run_reelradar(csv: Path, work: Path) -> dict[str, float]:
         t_compute = time.perf_counter() - t2
         breakouts = con.execute("SELECT count(*) FILTER (WHERE breakout), count(*) FROM chart_momentum").fetchone()
     return {"rows": float(report["rows"]), "import_s": t_import, "compute_again_s": t_compute,
+            "chart_tables_again_s": t_tables,
             "copy_catalog_s": t_open, "breakouts": float(breakouts[0]), "momentum_rows": float(breakouts[1])}
 
 

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     evidence_half: float = Field(
         default=20.0, gt=0, description="Count at which a source's weight in combined acclaim reaches one half."
     )
+    awareness_min_count: int = Field(
+        default=20,
+        ge=0,
+        description="Review and vote counts are ranked for awareness among titles with at least this many; "
+        "fewer counts as least known.",
+    )
     radar_min_acclaim: float = Field(
         default=0.80, ge=0, le=1, description="Radar: lowest combined acclaim percentile."
     )

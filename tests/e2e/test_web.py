@@ -139,6 +139,12 @@ def test_browse_filter_open_ballard_and_import(server: tuple[str, str], tmp_path
             page.locator("ol.similar a", has_text="Bosch: Legacy").wait_for()
             page.screenshot(path=str(ARTIFACTS / "title-ballard.png"), full_page=True)
 
+            # Charts: a table per chart, titles linked.
+            page.goto(base + "/charts")
+            assert page.locator(".chart-table a", has_text="Ballard").count() == 1
+            page.screenshot(path=str(ARTIFACTS / "charts.png"), full_page=True)
+            page.goto(base + "/title/demo:ballard")
+
             # Keyboard: "/" jumps to search; instant results; Enter on a result opens it.
             page.keyboard.press("/")
             assert page.evaluate("document.activeElement.id") == "quick-q"

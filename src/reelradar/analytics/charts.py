@@ -5,9 +5,11 @@
 - A *chart* is (platform, country, category); an *item* is what it ranks (a film, a season: the
   source's entry key, else the title); a *title* is the catalog title (a series sums its seasons).
   A country the report did not state counts as country ``?``.
-- ``chart_position``: every row with its chart period index, the item's rank in the chart's previous
-  period (NULL: absent), the change (positive = climbed), new entry (first period in this chart), weeks
-  and days in the top 10 so far (weeks: distinct Monday–Sunday weeks), and peak rank so far.
+- ``chart_position``: every row (keys, rank, points) with its chart period index, the item's rank in
+  the chart's previous period (NULL: absent), the change (positive = climbed), new entry (first period
+  in this chart), weeks and days in the top 10 so far (weeks: distinct Monday–Sunday weeks), and peak
+  rank so far. Titles as charted, hours, views and provenance stay in ``chart_entry``
+  (``chart_views.POSITIONS`` joins them back).
 - ``chart_stats``: per chart and item, weeks and days in the top 10, peak rank and its first period,
   first and last period, points.
 - ``chart_totals``: points per title, platform, level (``world`` charts or ``countries``) and week.
@@ -150,23 +152,22 @@ def momentum(rows: Table, s: Settings) -> Table:
     """Per platform, level and title: points this window and the last over the fixed country set,
     momentum, spread, best ranks, weeks on chart, new entry and the breakout flag."""
     w = s.chart_window_days
-    pw = ibis.window(group_by=["platform", "level"])
-    t = rows.mutate(as_of=rows.period_end.max().over(pw))
-    t = t.mutate(
-        win=ibis.cases(
-            (t.period_end > t.as_of - ibis.interval(days=w), "this"),
-            (t.period_end > t.as_of - ibis.interval(days=2 * w), "last"),
-            else_=ibis.null("string"),
-        )
-    )
-    both = t.filter(t.win.notnull()).group_by(["platform", "level", "country"]).agg(n_win=t.win.nunique())
+    keys = ["platform", "level", "title_key"]
+    as_of = rows.group_by(["platform", "level"]).agg(as_of=rows.period_end.max())
+    base = rows.drop("as_of")  # the row's own date; here as_of is the chart's latest day
+    t = base.join(as_of, ["platform", "level"]).select(base, as_of.as_of)
+    # Only the last two windows are compared; history (first seen, weeks on chart) is read only for the
+    # titles charting in them.
+    t = t.filter(t.period_end > t.as_of - ibis.interval(days=2 * w))
+    t = t.mutate(win=ibis.ifelse(t.period_end > t.as_of - ibis.interval(days=w), "this", "last"))
+    both = t.group_by(["platform", "level", "country"]).agg(n_win=t.win.nunique())
     fixed = both.filter(both.n_win == 2).select("platform", "level", "country", in_fixed=ibis.literal(True))
     t = t.left_join(fixed, ["platform", "level", "country"]).select(t, fixed.in_fixed)
     t = t.mutate(in_fixed=t.in_fixed.fill_null(False))
     this, last = t.win == "this", t.win == "last"
     n_fixed = fixed.group_by(["platform", "level"]).agg(fixed_countries=fixed.country.nunique())
     n_this = t.filter(this).group_by(["platform", "level"]).agg(charts_this=t.country.nunique())
-    per = t.group_by(["platform", "level", "title_key"]).agg(
+    per = t.group_by(keys).agg(
         title_id=t.title_id.arbitrary(),
         raw_title=t.raw_title.arbitrary(),
         as_of=t.as_of.max(),
@@ -178,10 +179,11 @@ def momentum(rows: Table, s: Settings) -> Table:
         number_one_this=ibis.ifelse(this & (t["rank"] == 1), t.country, ibis.null("string")).nunique(),
         best_rank_this=ibis.ifelse(this, t["rank"], ibis.null("int32")).min(),
         best_rank_last=ibis.ifelse(last, t["rank"], ibis.null("int32")).min(),
-        weeks_on_chart=ibis.ifelse(t.period_end <= t.as_of, t.week, ibis.null("date")).nunique(),
-        first_seen=t.period_start.min(),
         sources=t.source.arbitrary(),
     )
+    seen = rows.semi_join(per.select(*keys), keys)
+    history = seen.group_by(keys).agg(weeks_on_chart=seen.week.nunique(), first_seen=seen.period_start.min())
+    per = per.join(history, keys).select(per, history.weeks_on_chart, history.first_seen)
     per = per.filter((per.points_this_all > 0) | (per.points_last > 0))
     per = per.left_join(n_fixed, ["platform", "level"]).select(per, n_fixed.fixed_countries)
     per = per.left_join(n_this, ["platform", "level"]).select(per, n_this.charts_this)
@@ -214,6 +216,9 @@ def compute_chart_tables(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     # items, keys and hashes again from chart_entry in each).
     # A plain table, not a temporary one: DuckDB keeps temporary tables in memory, this one may be large.
     be.raw_sql("DROP TABLE IF EXISTS _chart_rows")
+    # Row order means nothing in these tables; not keeping it lets DuckDB stream large results instead
+    # of buffering them (much lower peak memory on millions of rows). Restored below for later steps.
+    con.execute("SET preserve_insertion_order = false")
     con.execute(f"CREATE TABLE _chart_rows AS {be.compile(chart_rows(be.table('chart_entry')))}")
     rows = be.table("_chart_rows")
     try:
@@ -223,6 +228,7 @@ def compute_chart_tables(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
         materialize(be, "chart_momentum", momentum(rows, s))
     finally:
         con.execute("DROP TABLE IF EXISTS _chart_rows")
+        con.execute("RESET preserve_insertion_order")
     con.execute("DELETE FROM meta WHERE key LIKE 'charts.%'")
     for key in ("chart_window_days", "chart_momentum_prior", "chart_breakout_min_momentum",
                 "chart_breakout_min_points", "chart_breakout_min_countries"):

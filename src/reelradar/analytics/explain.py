@@ -129,7 +129,12 @@ def evidence_parts(con: duckdb.DuckDBPyConnection, ids: list[str], labels: Label
     for title_id, evidence, value, pct, cohort, source in rows:
         sources = ", ".join(labels.name(s.strip()) for s in (source or "").split(","))
         text = evidence_text(evidence, value)
-        text += f" ({ordinal(pct)} of {cohort}; {sources})" if pct is not None else f" ({sources}; too few to compare)"
+        if pct is None:
+            text += f" ({sources}; too few to compare)"
+        elif cohort and cohort.startswith("fewer than"):
+            text += f" ({cohort}: among the least known; {sources})"
+        else:
+            text += f" ({ordinal(pct)} of {cohort}; {sources})"
         out.setdefault(title_id, []).append(
             EvidencePart(evidence=evidence, value=value, percentile=pct, cohort=cohort, source=sources, text=text)
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from reelradar.errors import BadInput
 
-KINDS = ("movie", "series", "miniseries", "season", "episode", "special", "short", "tv_movie")
+KINDS = ("movie", "series", "miniseries", "season", "episode", "special", "short", "tv_movie", "video")
 
 
 @dataclass

@@ -12,7 +12,8 @@ Each quality becomes a percentile within its cohort (kind × release decade; whe
 ``min_cohort`` titles have that score there, the kind, then all titles; fewer still: not comparable).
 Combined acclaim is the mean of a title's percentiles weighted by evidence n/(n + ``evidence_half``),
 each source weighing once. Awareness is the highest cohort percentile of the known evidence of reach:
-review counts, vote counts, box office, lifetime chart points. No evidence: awareness unknown.
+review counts, vote counts, box office, lifetime chart points; counts are ranked among titles with at
+least ``awareness_min_count`` of them (below that: percentile 0). No evidence: awareness unknown.
 
 Outputs: ``score_part``, ``awareness_part`` and ``title_score``.
 """
@@ -138,7 +139,20 @@ def awareness_parts(parts: Table, reach: Table, charts: Table, title: Table, s: 
     ev = ibis.union(shape(counts), shape(money), shape(lifetime))
     titles = title.select("id", "kind", decade=(title.year // 10) * 10)
     ev = ev.join(titles, ev.title_id == titles.id).drop("id")
-    return cohort_percentiles(ev, ["evidence"], "value", s.min_cohort)
+    # Review and vote counts are ranked among titles with at least `awareness_min_count` of them:
+    # most catalog titles (IMDb's millions with a handful of votes) are not candidates for a pick,
+    # and ranking against them would call a film with 500 votes widely known. Titles below the floor
+    # are the least known of all: percentile 0.
+    counted = ev.evidence.isin(["reviews", "votes"])
+    ranked = cohort_percentiles(
+        ev.filter(~counted | (ev.value >= s.awareness_min_count)), ["evidence"], "value", s.min_cohort
+    )
+    below = ev.filter(counted & (ev.value < s.awareness_min_count))
+    below = below.mutate(
+        cohort=ibis.literal(f"fewer than {s.awareness_min_count}"), cohort_size=ibis.null("int64"),
+        percentile=ibis.literal(0.0),
+    )
+    return ibis.union(ranked, below.select(ranked.columns).cast(ranked.schema()))
 
 
 def title_scores(parts: Table, aware: Table, title: Table) -> Table:
@@ -171,5 +185,6 @@ def compute_scores(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     materialize(be, "awareness_part", awareness_parts(parts, be.table("reach"), be.table("chart_entry"), title, s))
     materialize(be, "title_score", title_scores(parts, be.table("awareness_part"), title))
     con.execute("DELETE FROM meta WHERE key LIKE 'scores.%'")
-    for key in ("wilson_z", "bayes_m_quantile", "min_cohort", "unknown_count_floor", "evidence_half"):
+    for key in ("wilson_z", "bayes_m_quantile", "min_cohort", "unknown_count_floor", "evidence_half",
+                "awareness_min_count"):
         con.execute("INSERT INTO meta VALUES (?, ?)", [f"scores.{key}", str(getattr(s, key))])

@@ -64,7 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="What to watch next, explained with the numbers behind it. Every error has the shape "
         "of `ErrorResponse`; state changes need the local token (`Authorization: Bearer <token>`).",
-        docs_url="/docs",
+        docs_url=None,  # served below from the package's own copy of Swagger UI, not from a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -82,10 +82,25 @@ def create_app(settings: Settings) -> FastAPI:
     static = resources.files("reelradar.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     pages.install(app)
+    install_docs(app)
     app.add_middleware(BodyLimit, max_bytes=int(settings.upload_max_mb * 1_000_000))
     app.add_middleware(SecurityHeaders)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def install_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from the package's static files (npm ``swagger-ui-dist``, vendored)."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="reelradar API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js", swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

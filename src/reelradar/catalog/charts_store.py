@@ -139,6 +139,9 @@ def place_chart_titles(con: duckdb.DuckDBPyConnection) -> None:
     )
     link_chart_titles(con, "title_id IS NULL")
     _create_netflix_titles(con)
+    # Titles just created for Netflix rows may be what other charts name (a film on Prime Video's
+    # chart that Netflix also lists): one more pass, so an import settles in one go.
+    link_chart_titles(con, "title_id IS NULL AND source <> 'netflix'")
     con.execute("DROP TABLE IF EXISTS _fits")
     _link_seasons(con)
 

@@ -95,7 +95,7 @@ def write_catalog(path: Path, *, start_from_current: bool = False) -> Iterator[d
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        _fsync(tmp)
+        fsync_file(tmp)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     finally:
@@ -125,7 +125,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Flush a file's data to disk (before it is renamed into place)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -135,7 +136,7 @@ def _fsync(path: Path) -> None:
 
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
-        _fsync(path)
+        fsync_file(path)
 
 
 def _first_line(exc: BaseException) -> str:

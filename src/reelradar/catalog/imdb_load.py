@@ -171,7 +171,7 @@ class ImdbLoader:
         self._cursors.append(cur)
         try:
             task(cur)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001  (re-raised by _load_files in the building thread)
             if not self._failed:  # the first failure is the one to report; the others were interrupted
                 self._failed.append(exc)
                 self._stop()

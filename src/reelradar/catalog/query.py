@@ -34,9 +34,13 @@ def title_card(con: duckdb.DuckDBPyConnection, title_id: str) -> TitleCard:
         Credit(person_id=r[0], name=r[1], role=r[2], character=r[3], ordering=r[4], source=labels.name(r[5]))
         for r in con.execute(
             f"""SELECT c.person_id, p.name, c.role, c."character", c.ordering, c.source
-                FROM credit c JOIN (SELECT DISTINCT ON (id) id, name FROM person) p ON p.id = c.person_id
+                FROM credit c
+                -- only the people of this title (a semi-join, not a scan of every person); a person
+                -- id given by two sources appears once
+                JOIN (SELECT DISTINCT ON (id) id, name FROM person
+                      WHERE id IN (SELECT person_id FROM credit WHERE title_id = ?)) p ON p.id = c.person_id
                 WHERE c.title_id = ? ORDER BY {ROLE_ORDER}, c.ordering NULLS LAST, p.name""",
-            [title_id],
+            [title_id, title_id],
         ).fetchall()
     ]
     card.relations = [

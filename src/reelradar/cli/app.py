@@ -37,17 +37,7 @@ def user_errors() -> Iterator[None]:
 
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """``app.command`` whose function reports user errors as one line."""
-
-    def register(fn: F) -> F:
-        @functools.wraps(fn)
-        def run(*a: Any, **k: Any) -> Any:
-            with user_errors():
-                return fn(*a, **k)
-
-        app.command(*args, **kwargs)(run)
-        return fn
-
-    return register
+    return group_command(app, *args, **kwargs)
 
 
 def sub_app(name: str, help: str) -> typer.Typer:
@@ -58,6 +48,8 @@ def sub_app(name: str, help: str) -> typer.Typer:
 
 
 def group_command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """``group.command`` whose function reports user errors as one line."""
+
     def register(fn: F) -> F:
         @functools.wraps(fn)
         def run(*a: Any, **k: Any) -> Any:

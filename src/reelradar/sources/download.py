@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 
 from reelradar import __version__
+from reelradar.catalog.db import fsync_file
 from reelradar.errors import SourceFailure
 
 log = logging.getLogger(__name__)
@@ -98,14 +99,6 @@ def _write_json(path: Path, value: dict[str, object]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(value, indent=1), encoding="utf-8")
     os.replace(tmp, path)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -256,7 +249,7 @@ def _receive(resp: httpx.Response, url: str, dest: Path, part: Path, part_meta_p
         except SourceFailure:
             _drop_part(part, part_meta_path)
             raise
-    _fsync(part)
+    fsync_file(part)
     os.replace(part, dest)
     with contextlib.suppress(FileNotFoundError):
         part_meta_path.unlink()

@@ -18,6 +18,7 @@ from reelradar.analytics.picks import picks
 from reelradar.config import Settings
 from reelradar.errors import ReelradarError
 from reelradar.model import Credit, Pick, Profile, TitleCard
+from reelradar.web.render import where_words
 from reelradar.web.svg import GraphEdge, GraphNode, PlotLine, lines_from_entries, rank_plot, universe_graph
 
 log = logging.getLogger("reelradar.web")
@@ -181,16 +182,12 @@ def chart_plot(con: duckdb.DuckDBPyConnection, card: TitleCard) -> Markup:
 
     if has_chart_tables(con):
         history = chart_history(con, card.id)
-        lines = [PlotLine(f"{ln.platform} {ln.category} ({_where(ln.country)})"
+        lines = [PlotLine(f"{ln.platform} {ln.category} ({where_words(ln.country)})"
                           + (f" · {ln.label}" if ln.label != card.title else ""),
                           [(d, r, p) for d, r, p in ln.points], ln.provenance) for ln in history.lines]
         if lines:
             return rank_plot(lines)
     return rank_plot(lines_from_entries(card.charts))
-
-
-def _where(country: str | None) -> str:
-    return "worldwide" if country == "world" else (country if country and country != "?" else "country not stated")
 
 
 def charts(con: duckdb.DuckDBPyConnection, platform: str | None, country: str | None, week: str | None,

@@ -46,8 +46,9 @@ def profile_or_default(request: Request, settings: Settings) -> Profile:
 
 def home_filters(service: list[str], kind: str | None, genre: str | None, decade: int | None,
                  profile: Profile) -> Filters:
+    # A service chip keeps titles offered there in the profile's country, as an offer type it accepts.
     filters = Filters(kind=kind or None, genre=genre or None, services=[s for s in service if s],
-                      country=profile.country)
+                      country=profile.country, offer_types=list(profile.offer_types))
     if decade is not None:
         filters.year_from, filters.year_to = decade, decade + 9
     filters.check()

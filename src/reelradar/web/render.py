@@ -14,6 +14,13 @@ from reelradar.api.security import COOKIE, csrf_for, unlocked
 from reelradar.web.urls import query_url, title_url
 
 
+def where_words(country: str | None) -> str:
+    """A chart's or an offer's country in words ('world' and an unstated country included)."""
+    if country == "world":
+        return "worldwide"
+    return country if country and country != "?" else "country not stated"
+
+
 def pct(value: float | None) -> str:
     return "unknown" if value is None else f"{value * 100:.0f}"
 
@@ -24,6 +31,7 @@ def make_templates() -> Jinja2Templates:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["title_url"] = title_url
     env.filters["pct"] = pct
+    env.filters["where"] = where_words
     env.globals["query_url"] = query_url
     return Jinja2Templates(env=env)
 
