@@ -119,7 +119,7 @@ def test_for_you_diversity_step_spreads_the_list(demo_con, demo_settings, index)
     q = Query(history={index.position("tt1205489"): 1.0}, exclude={index.position("tt1205489")})
     diverse = [i for i, _ in ForYou(index).recommend(q, 10)]
     same = [i for i, _ in plain.recommend(q, 10)]
-    eastwood = lambda ids: sum(  # noqa: E731
+    eastwood = lambda ids: sum(
         any(index.feature_label[f] == "Clint Eastwood" for f in index.matrix[i].indices) for i in ids)
     assert eastwood(diverse) < eastwood(same)
     assert recommend_for(demo_con, demo_settings, history, limit=10).items

@@ -68,7 +68,7 @@ def test_radar_rerank_lowers_average_popularity() -> None:
     data = contract_interactions()
     pop = data.item_popularity()
     base, radar = EASE(reg=10.0).fit(data), RadarRerank(EASE(reg=10.0), strength=1.0).fit(data)
-    mean = lambda m: np.mean([pop[i] for u in range(data.n_users) for i, _ in m.recommend(query_for_user(data, u), 5)])  # noqa: E731
+    mean = lambda m: np.mean([pop[i] for u in range(data.n_users) for i, _ in m.recommend(query_for_user(data, u), 5)])
     assert mean(radar) < mean(base)
 
 
@@ -79,7 +79,7 @@ def test_top_n_breaks_ties_by_position_and_skips_minus_infinity() -> None:
 
 
 def test_ease_refuses_an_item_space_it_cannot_hold(monkeypatch: pytest.MonkeyPatch) -> None:
-    import reelradar.recommend.ease as ease
+    from reelradar.recommend import ease
 
     monkeypatch.setattr(ease, "MAX_ITEMS", 10)
     with pytest.raises(BadInput, match="over its limit"):

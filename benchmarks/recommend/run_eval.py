@@ -21,19 +21,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from synth import SyntheticSource, World, ratings, write_movielens  # noqa: E402
+from synth import SyntheticSource, World, ratings, write_movielens
 
-from reelradar.catalog.db import open_catalog  # noqa: E402
-from reelradar.catalog.load import build_catalog  # noqa: E402
-from reelradar.config import load_settings  # noqa: E402
-from reelradar.recommend.als import ImplicitALS  # noqa: E402
-from reelradar.recommend.content import ContentModel, load_index  # noqa: E402
-from reelradar.recommend.ease import EASE  # noqa: E402
-from reelradar.recommend.evaluate import compare, evaluate, holdout, results_table, sample_users  # noqa: E402
-from reelradar.recommend.hybrid import Hybrid, RadarRerank  # noqa: E402
-from reelradar.recommend.itemknn import ItemKNN  # noqa: E402
-from reelradar.recommend.movielens import load_links, load_ratings, with_catalog_ids  # noqa: E402
-from reelradar.recommend.popular import MostPopular  # noqa: E402
+from reelradar.catalog.db import open_catalog
+from reelradar.catalog.load import build_catalog
+from reelradar.config import load_settings
+from reelradar.recommend.als import ImplicitALS
+from reelradar.recommend.content import ContentModel, load_index
+from reelradar.recommend.ease import EASE
+from reelradar.recommend.evaluate import compare, evaluate, holdout, results_table, sample_users
+from reelradar.recommend.hybrid import Hybrid, RadarRerank
+from reelradar.recommend.itemknn import ItemKNN
+from reelradar.recommend.movielens import load_links, load_ratings, with_catalog_ids
+from reelradar.recommend.popular import MostPopular
 
 
 def tune(split, make, grid, users):  # type: ignore[no-untyped-def]

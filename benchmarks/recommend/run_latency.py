@@ -23,16 +23,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from synth import SyntheticSource, World  # noqa: E402
+from synth import SyntheticSource, World
 
-from reelradar.analytics.filters import Filters  # noqa: E402
-from reelradar.catalog.db import open_catalog  # noqa: E402
-from reelradar.catalog.load import build_catalog  # noqa: E402
-from reelradar.config import load_settings  # noqa: E402
-from reelradar.model import Interaction  # noqa: E402
-from reelradar.recommend import content as content_mod  # noqa: E402
-from reelradar.recommend.content import index_path, load_index  # noqa: E402
-from reelradar.recommend.service import more_like_this, recommend_for  # noqa: E402
+from reelradar.analytics.filters import Filters
+from reelradar.catalog.db import open_catalog
+from reelradar.catalog.load import build_catalog
+from reelradar.config import load_settings
+from reelradar.model import Interaction
+from reelradar.recommend import content as content_mod
+from reelradar.recommend.content import index_path, load_index
+from reelradar.recommend.service import more_like_this, recommend_for
 
 
 def peak_mb() -> float:

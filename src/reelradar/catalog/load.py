@@ -67,8 +67,8 @@ def build_catalog(
     A source that fails is reported and skipped (its partial rows are rolled back); any other error
     aborts the build and leaves the previous catalog untouched.
     """
-    from reelradar.analytics.scores import compute_scores  # import here: Ibis is only needed to build
     from reelradar.analytics.charts import compute_chart_tables
+    from reelradar.analytics.scores import compute_scores  # import here: Ibis is only needed to build
     from reelradar.catalog.charts_store import place_chart_titles
     from reelradar.catalog.search import build_search_index
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -74,11 +73,11 @@ def show_recommendations(items: list[Recommendation]) -> None:
 def like(
     ctx: typer.Context,
     title: str = typer.Argument(..., help="A title or an id."),
-    kind: Optional[str] = KIND, genre: Optional[str] = GENRE, year_from: Optional[int] = YEAR_FROM,
-    year_to: Optional[int] = YEAR_TO, language: Optional[str] = LANGUAGE, runtime_min: Optional[int] = RUNTIME_MIN,
-    runtime_max: Optional[int] = RUNTIME_MAX, service: list[str] = SERVICE, country: Optional[str] = COUNTRY,
+    kind: str | None = KIND, genre: str | None = GENRE, year_from: int | None = YEAR_FROM,
+    year_to: int | None = YEAR_TO, language: str | None = LANGUAGE, runtime_min: int | None = RUNTIME_MIN,
+    runtime_max: int | None = RUNTIME_MAX, service: list[str] = SERVICE, country: str | None = COUNTRY,
     unseen: bool = typer.Option(False, "--unseen", help="Leave out titles in your history."),
-    limit: Optional[int] = LIMIT, json: bool = JSON,
+    limit: int | None = LIMIT, json: bool = JSON,
 ) -> None:
     """More like this: titles sharing the universe, characters, source, people, genres and story of TITLE."""
     from reelradar.recommend.service import more_like_this
@@ -105,12 +104,12 @@ def like(
 def recommend_cmd(
     ctx: typer.Context,
     mode: str = typer.Option("for-you", "--mode", help="for-you; radar: acclaimed but little known; hot: breaking out."),
-    kind: Optional[str] = KIND, genre: Optional[str] = GENRE, year_from: Optional[int] = YEAR_FROM,
-    year_to: Optional[int] = YEAR_TO, language: Optional[str] = LANGUAGE, runtime_min: Optional[int] = RUNTIME_MIN,
-    runtime_max: Optional[int] = RUNTIME_MAX, service: list[str] = SERVICE, country: Optional[str] = COUNTRY,
-    ratings: Optional[Path] = typer.Option(None, "--ratings", help="MovieLens-format ratings.csv for the collaborative part."),
-    links: Optional[Path] = typer.Option(None, "--links", help="Its links.csv (movieId,imdbId,tmdbId)."),
-    limit: Optional[int] = LIMIT, json: bool = JSON,
+    kind: str | None = KIND, genre: str | None = GENRE, year_from: int | None = YEAR_FROM,
+    year_to: int | None = YEAR_TO, language: str | None = LANGUAGE, runtime_min: int | None = RUNTIME_MIN,
+    runtime_max: int | None = RUNTIME_MAX, service: list[str] = SERVICE, country: str | None = COUNTRY,
+    ratings: Path | None = typer.Option(None, "--ratings", help="MovieLens-format ratings.csv for the collaborative part."),
+    links: Path | None = typer.Option(None, "--links", help="Its links.csv (movieId,imdbId,tmdbId)."),
+    limit: int | None = LIMIT, json: bool = JSON,
 ) -> None:
     """For you: from your imported history, blended with acclaim, diversified, never what you have seen."""
     from reelradar.recommend.service import recommend_for
@@ -143,17 +142,17 @@ def recommend_cmd(
 def eval_cmd(
     ctx: typer.Context,
     ratings: Path = typer.Argument(..., help="MovieLens-format ratings.csv (userId,movieId,rating,timestamp)."),
-    links: Optional[Path] = typer.Option(None, "--links", help="links.csv: adds catalog content to the hybrid."),
+    links: Path | None = typer.Option(None, "--links", help="links.csv: adds catalog content to the hybrid."),
     split: str = typer.Option("random", "--split", help="random or temporal per-user holdout."),
     test_fraction: float = typer.Option(0.2, "--test-fraction", help="Share of each user's items held out."),
     model: list[str] = typer.Option([], "--model", help="popular, itemknn, ease, als, hybrid, radar (repeatable; default all)."),
-    users: Optional[int] = typer.Option(None, "--users", help="Evaluate at most this many test users (seeded sample)."),
-    min_rating: Optional[float] = typer.Option(None, "--min-rating", help="Count only ratings at or above this."),
+    users: int | None = typer.Option(None, "--users", help="Evaluate at most this many test users (seeded sample)."),
+    min_rating: float | None = typer.Option(None, "--min-rating", help="Count only ratings at or above this."),
     seed: int = typer.Option(42, "--seed", help="Seed of the split and the samples."),
     reg: float = typer.Option(300.0, "--reg", help="EASE's L2 regularisation (also inside the hybrid)."),
-    top_n: Optional[Path] = typer.Option(None, "--top-n", help="Instead: fit on the whole file and write top N per user to this CSV."),
+    top_n: Path | None = typer.Option(None, "--top-n", help="Instead: fit on the whole file and write top N per user to this CSV."),
     n: int = typer.Option(20, "--n", help="With --top-n: how many per user."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Also write the results table (Markdown) here."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the results table (Markdown) here."),
     json: bool = JSON,
 ) -> None:
     """Offline evaluation on a MovieLens-format file: Recall@20, NDCG@10, coverage, popularity, novelty."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from reelradar.analytics.explain import ordinal
 from reelradar.analytics.availability import current_profile
+from reelradar.analytics.explain import ordinal
 from reelradar.analytics.filters import Filters
 from reelradar.analytics.picks import picks
 from reelradar.catalog.ensure import build_demo, open_for_reading
@@ -42,7 +42,7 @@ def demo(ctx: typer.Context, json: bool = JSON) -> None:
 @command("picks")
 def picks_cmd(
     ctx: typer.Context,
-    mode: str = typer.Option("radar", "--mode", help="radar: acclaimed but little known; top: most acclaimed."),
+    mode: str = typer.Option("radar", "--mode", help="radar: acclaimed but little known; top: most acclaimed; hot: breaking out in the charts."),
     kind: str | None = typer.Option(None, "--kind", help="movie, series, ..."),
     genre: str | None = typer.Option(None, "--genre", help="A genre, e.g. Crime."),
     year_from: int | None = typer.Option(None, "--year-from", help="Released in or after this year."),
@@ -117,9 +117,14 @@ def print_card(card: TitleCard) -> None:
     for o in card.offers:
         where = o.country or "country not stated"
         line(f"  watch: {o.provider} ({o.monetization}, {where}) — {o.provenance.text()}")
-    for c in card.charts:
+    # a long-running series charts hundreds of times: show its best and latest places, --json has all
+    shown = sorted(card.charts, key=lambda c: (c.rank, c.period_start))[:3]
+    shown += [c for c in card.charts[-3:] if c not in shown]
+    for c in sorted(shown, key=lambda c: c.period_start):
         where = c.country or "country not stated"
         line(f"  chart: #{c.rank} on {c.platform} {c.category or ''} ({where}), {c.period_start} — {c.provenance.text()}")
+    if len(card.charts) > len(shown):
+        line(f"  … {len(card.charts) - len(shown)} more chart entries: `reelradar chart-history` or --json")
 
 
 @command()

@@ -107,7 +107,7 @@ def evaluate(model: Recommender, split: Split, users: Iterable[int] | None = Non
             novs.append(float(-np.log2(share[top10]).mean()))
         seen.update(recs)
     per_user = (time.perf_counter() - started) * 1000 / max(len(chosen), 1)
-    mean = lambda xs: float(np.mean(xs)) if xs else 0.0  # noqa: E731
+    mean = lambda xs: float(np.mean(xs)) if xs else 0.0
     return Result(
         model=model.name, recall_at_20=mean(recalls), ndcg_at_10=mean(ndcgs), coverage=len(seen) / max(train.n_items, 1),
         avg_popularity=mean(pops), novelty=mean(novs), users=len(chosen), fit_seconds=fit_s,

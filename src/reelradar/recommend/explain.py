@@ -55,7 +55,7 @@ def _words(kind: str) -> str:
 
 def relation_reasons(index: ContentIndex, seed: int, cand: int) -> list[Reason]:
     """How the candidate and the seed are related: directly, or through a title both relate to."""
-    name = lambda i: str(index.names[i])  # noqa: E731
+    name = lambda i: str(index.names[i])
     rels = [r for r in index.relations.get(cand, []) if r[0] in RELATION_WORDS]
     direct = [r for r in rels if r[2] == seed]
     if direct:
@@ -81,7 +81,7 @@ def relation_reasons(index: ContentIndex, seed: int, cand: int) -> list[Reason]:
 def like_reasons(index: ContentIndex, seed: int, cand: int, limit: int = 5) -> list[Reason]:
     """Why ``cand`` is like ``seed``, strongest first, every fact from the index."""
     shared = _shared(index, seed, cand)
-    label = lambda fid: str(index.feature_label[fid])  # noqa: E731
+    label = lambda fid: str(index.feature_label[fid])
     cand_credits = _credits(index, cand)
     by_person: dict[int, list[tuple[str, str | None, int]]] = {}
     for fid, role, character, source in cand_credits:

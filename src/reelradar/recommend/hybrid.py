@@ -11,7 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from reelradar.errors import BadInput
-from reelradar.recommend.base import Interactions, Query, Recommender, apply_query_mask, history_from_row, top_n
+from reelradar.recommend.base import (
+    Interactions,
+    Query,
+    Recommender,
+    apply_query_mask,
+    history_from_row,
+    top_n,
+)
 from reelradar.recommend.content import ContentModel
 from reelradar.recommend.ease import EASE
 from reelradar.recommend.features import ContentIndex

@@ -20,7 +20,13 @@ from reelradar.errors import BadInput
 from reelradar.model import Interaction, Reason
 from reelradar.recommend.base import Interactions, Query, Recommendation
 from reelradar.recommend.content import ContentModel, load_index
-from reelradar.recommend.explain import because_reasons, history_words, like_reasons, offer_reason, score_reason
+from reelradar.recommend.explain import (
+    because_reasons,
+    history_words,
+    like_reasons,
+    offer_reason,
+    score_reason,
+)
 from reelradar.recommend.features import ContentIndex
 from reelradar.recommend.hybrid import Blend, ForYou, ModeRules
 from reelradar.recommend.itemknn import ItemKNN
