@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import duckdb
-import ibis
 
-from reelradar.analytics.engine import backend
 from reelradar.analytics.explain import MONETIZATION_WORDS, Labels
 from reelradar.config import Settings
 from reelradar.errors import BadInput, NotFound
@@ -189,6 +187,10 @@ def offer_changes(con: duckdb.DuckDBPyConnection, profile: Profile, *, days: int
     today = today or date.today()
     since = today - timedelta(days=days)
     out = Changes(since=since, country=profile.country, services=list(profile.services))
+    import ibis  # Ibis loads only for this report, not for every command
+
+    from reelradar.analytics.engine import backend
+
     be = backend(con)
     seen, check, title = be.table("offer_seen"), be.table("offer_check"), be.table("title")
     out.snapshots = int(check.count().execute())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,7 +14,9 @@ from reelradar.cli.output import emit_json, line, note
 from reelradar.config import Settings
 from reelradar.errors import BadInput
 from reelradar.model import Interaction, Profile
-from reelradar.recommend.base import Recommendation
+
+if TYPE_CHECKING:  # scipy and friends load only when a recommendation is asked for
+    from reelradar.recommend.base import Recommendation
 
 JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 KIND = typer.Option(None, "--kind", help="movie, series, ...")

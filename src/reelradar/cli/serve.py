@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from reelradar.api.server import serve as run_server
 from reelradar.cli.app import command, settings
 from reelradar.cli.output import note
 
@@ -16,4 +15,6 @@ def serve(
     port: int | None = typer.Option(None, "--port", help="Port (default: serve_port, 8000; 0 picks a free one)."),
 ) -> None:
     """Serve the web page and the JSON API (on the demo catalog when there is no other) and print the address."""
+    from reelradar.api.server import serve as run_server  # FastAPI loads only for this command
+
     run_server(settings(ctx), host=host, port=port, say=lambda m: typer.echo(m), warn=note)
