@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from reelradar.analytics.explain import Labels
+from reelradar.analytics.filters import Filters
 from reelradar.errors import BadInput, NotFound
 from reelradar.model import Pick, Reason
 
@@ -75,12 +76,14 @@ def _require(con: duckdb.DuckDBPyConnection) -> None:
 def chart_view(
     con: duckdb.DuckDBPyConnection, *, platform: str | None = None, country: str | None = None,
     category: str | None = None, week: str | None = None, day: date | None = None, limit: int = 10,
-    max_charts: int = 20, notify: Callable[[str], None] = lambda _: None,
+    max_charts: int = 20, notify: Callable[[str], None] = lambda _: None, services: Filters | None = None,
 ) -> list[ChartTable]:
     """The charts matching the filters for an ISO week, a day, or (neither) each chart's latest period.
 
     A week of daily charts is ranked by its summed points; one period shows the ranks as charted.
-    Movement compares with the period (or week) just before.
+    Movement compares with the period (or week) just before. With ``services`` (a Filters whose
+    services, country and offer types are set), only the rows offered there are kept, each with the
+    position it has in the whole chart.
     """
     _require(con)
     if week and day:
@@ -111,7 +114,10 @@ def chart_view(
         window = _window(con, plat, ctry, cat, latest, week, day)
         if window is None:
             continue
-        table = _one_chart(con, plat, ctry, cat, *window, limit)
+        on_services = services is not None and bool(services.services)
+        table = _one_chart(con, plat, ctry, cat, *window, 10_000 if on_services else limit)
+        if on_services:
+            table.rows = _offered(con, table.rows, services)[:limit]  # type: ignore[arg-type]
         if table.rows:
             out.append(table)
     if not out:
@@ -160,6 +166,15 @@ _AGG = """SELECT item, any_value(title_id) AS title_id, any_value(raw_title) AS 
           FROM """ + POSITIONS + """ x
           WHERE platform = $p AND country = $c AND category = $k AND period_start >= $a AND period_start <= $b
           GROUP BY item"""
+
+
+def _offered(con: duckdb.DuckDBPyConnection, rows: list[ChartRow], services: Filters) -> list[ChartRow]:
+    """The rows whose title is offered on the filter's services (country and offer types as set)."""
+    ids = [r.title_id for r in rows if r.title_id]
+    where, params = services.sql("t")
+    allowed = {r[0] for r in con.execute(
+        f"SELECT t.id FROM title t WHERE t.id IN (SELECT unnest(?)) AND {where}", [ids, *params]).fetchall()}
+    return [r for r in rows if r.title_id in allowed]
 
 
 def _one_chart(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, a: date, b: date, pa_: date,

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import typer
 
+from reelradar.analytics.availability import current_profile
 from reelradar.analytics.chart_plot import plot_history, rank_sparkline, sparkline
 from reelradar.analytics.chart_views import chart_history, chart_view, find_charted_title, unresolved
+from reelradar.analytics.filters import Filters
 from reelradar.catalog.charts_store import import_chart_file, import_netflix
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.cli.app import app, command, group_command, settings, user_errors
@@ -87,6 +89,8 @@ def charts(
     week: str | None = typer.Option(None, "--week", help="An ISO week, e.g. 2025-W28."),
     day: str | None = typer.Option(None, "--date", help="A day (YYYY-MM-DD): the chart period holding it."),
     limit: int = typer.Option(10, "--limit", help="Rows per chart."),
+    service: list[str] = typer.Option([], "--service", help="Only titles on this service (repeatable)."),
+    mine: bool = typer.Option(False, "--my-services", help="Only titles on the services of your profile."),
     json: bool = JSON,
 ) -> None:
     """The charts for a week, a day, or their latest period: rank, movement, weeks in the top 10, peak."""
@@ -99,8 +103,13 @@ def charts(
         except ValueError:
             raise BadInput(f"--date {day!r} is not a date (YYYY-MM-DD)") from None
         con = open_for_reading(s, note)
+        profile = current_profile(s)
+        services = Filters(services=service or (profile.services if mine else []), country=profile.country,
+                           offer_types=profile.offer_types)
+        if mine and not services.services:
+            raise BadInput("your profile lists no services: `reelradar profile --service NAME` first")
         found = chart_view(con, platform=platform, country=country, category=category, week=week, day=when,
-                           limit=limit, notify=note)
+                           limit=limit, notify=note, services=services)
         if json:
             emit_json(found)
             return
