@@ -36,17 +36,20 @@ def picks(
         from reelradar.analytics.chart_views import hot_picks
 
         return hot_picks(con, where, params, limit)
+    if filters.kind is None:  # episodes and seasons are picked only when asked for
+        where += " AND t.kind NOT IN ('episode', 'season')"
+    # pick_base holds each scored title with the title columns filters read (analytics/scores.py), so a
+    # pick never joins the whole title table (12M rows on a full IMDb catalog)
     if mode == "radar":
-        where += " AND s.acclaim >= ? AND s.awareness <= ? AND s.evidence >= ?"
+        where += " AND t.acclaim >= ? AND t.awareness <= ? AND t.evidence >= ?"
         params += [settings.radar_min_acclaim, settings.radar_max_awareness, settings.radar_min_evidence]
-        order = "s.acclaim DESC, s.awareness ASC, t.id"
+        order = "t.acclaim DESC, t.awareness ASC, t.id"
     else:
-        where += " AND s.acclaim IS NOT NULL"
-        order = "s.acclaim DESC, s.evidence DESC, t.id"
+        where += " AND t.acclaim IS NOT NULL"
+        order = "t.acclaim DESC, t.evidence DESC, t.id"
     rows = con.execute(
-        f"""SELECT t.id, t.title, t.kind, t.year, s.acclaim, s.awareness, s.evidence
-            FROM title_score s JOIN title t ON t.id = s.title_id
-            WHERE {where} ORDER BY {order} LIMIT ?""",
+        f"""SELECT t.id, t.title, t.kind, t.year, t.acclaim, t.awareness, t.evidence
+            FROM pick_base t WHERE {where} ORDER BY {order} LIMIT ?""",
         [*params, limit],
     ).fetchall()
     return explain_rows(con, rows, radar=mode == "radar")

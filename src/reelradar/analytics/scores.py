@@ -15,7 +15,8 @@ each source weighing once. Awareness is the highest cohort percentile of the kno
 review counts, vote counts, box office, lifetime chart points; counts are ranked among titles with at
 least ``awareness_min_count`` of them (below that: percentile 0). No evidence: awareness unknown.
 
-Outputs: ``score_part``, ``awareness_part`` and ``title_score``.
+Outputs: ``score_part``, ``awareness_part``, ``title_score`` and ``pick_base`` (the scored titles with
+the columns picks filter on).
 """
 
 from __future__ import annotations
@@ -176,6 +177,14 @@ def title_scores(parts: Table, aware: Table, title: Table) -> Table:
     return out.mutate(evidence=out.evidence.fill_null(0))
 
 
+def pick_base(scores: Table, title: Table) -> Table:
+    """Scored titles with the title columns that filters read, ordered by acclaim: what picks scan."""
+    joined = scores.join(title, scores.title_id == title.id)
+    return joined.select(
+        "id", "title", "kind", "year", "genres", "languages", "runtime_min", "acclaim", "awareness", "evidence"
+    ).order_by(ibis.desc("acclaim"))
+
+
 def compute_scores(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     """Derive ``score_part``, ``awareness_part`` and ``title_score`` inside a catalog build."""
     be = backend(con)
@@ -184,6 +193,7 @@ def compute_scores(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     parts = be.table("score_part")
     materialize(be, "awareness_part", awareness_parts(parts, be.table("reach"), be.table("chart_entry"), title, s))
     materialize(be, "title_score", title_scores(parts, be.table("awareness_part"), title))
+    materialize(be, "pick_base", pick_base(be.table("title_score"), title))
     con.execute("DELETE FROM meta WHERE key LIKE 'scores.%'")
     for key in ("wilson_z", "bayes_m_quantile", "min_cohort", "unknown_count_floor", "evidence_half",
                 "awareness_min_count"):
