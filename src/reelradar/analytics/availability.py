@@ -58,13 +58,6 @@ def current_profile(settings: Settings) -> Profile:
                    offer_types=list(stored.offer_types or profile.offer_types))
 
 
-def check_offer_types(types: list[str]) -> list[str]:
-    bad = [t for t in types if t not in OFFER_TYPES]
-    if bad:
-        raise BadInput(f"unknown offer type {bad[0]!r}: use {', '.join(OFFER_TYPES)}")
-    return types
-
-
 @dataclass
 class WhereOffer:
     """One way to watch a title, with who said so and when it was seen."""
