@@ -15,6 +15,7 @@ from reelradar.analytics.charts import (
     compute_chart_tables,
     fixed_countries,
     points_totals,
+    positions_sql,
     world_totals,
 )
 from reelradar.analytics.engine import backend
@@ -93,13 +94,14 @@ def test_reason_reads_like_a_person_would_say_it(tmp_path: Path) -> None:
 def test_positions_climbers_fallers_new_entries(tmp_path: Path) -> None:
     con = catalog(tmp_path)
     rows = con.execute(
-        """SELECT replace(item, 'csv:', ''), rank, prev_rank, rank_change, is_new, cum_days, peak_so_far
-           FROM chart_position WHERE country = 'US' AND period_start = '2025-07-08' ORDER BY rank"""
+        f"""SELECT replace(item, 'csv:', ''), rank, prev_rank, rank_change, is_new, cum_days, peak_so_far
+           FROM {positions_sql(con, "TRUE")} p WHERE country = 'US' AND period_start = '2025-07-08' ORDER BY rank"""
     ).fetchall()
     assert rows == [("new-wave", 1, None, None, True, 1, 1), ("old-hit", 2, 1, -1, False, 8, 1),
                     ("steady", 3, 2, -1, False, 8, 2)]
     # France appears mid-period: its first day is everyone's first day there, nobody "climbed"
-    fr = con.execute("SELECT bool_and(is_new), count(prev_rank) FROM chart_position WHERE country = 'FR' "
+    fr = con.execute(f"SELECT bool_and(is_new), count(prev_rank) FROM {positions_sql(con, 'TRUE')} p "
+                     "WHERE country = 'FR' "
                      "AND period_start = '2025-07-08'").fetchone()
     assert fr == (True, 0)
 

@@ -62,10 +62,41 @@ def parse_week(text: str) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+# The periodic chart rows as the analytics key them (country '?' when unstated, category '' when none).
+CHART_ROWS = """(SELECT platform, coalesce(country, '?') AS country, coalesce(category, '') AS category,
+                        period_start, period_end, title_id, season_id, rank, points
+                 FROM chart_entry WHERE points IS NOT NULL)"""
+
+
 def has_chart_tables(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('chart_position', 'chart_momentum')"
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'chart_momentum') "
+        "+ (SELECT count(*) FROM meta WHERE key = 'charts.positions_sql')"
     ).fetchall()[0][0] == 2)
+
+
+def lit(value: object) -> str:
+    """A SQL literal for a text value (positions are read through subqueries, which take no parameters)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def positions(con: duckdb.DuckDBPyConnection, where: str) -> str:
+    """Positions (analytics/charts.py) of the chart rows ``where`` selects, with what chart_entry says of
+    each row (title as charted, hours, views, provenance). ``where`` keeps whole charts or whole items."""
+    from reelradar.analytics.charts import positions_sql
+
+    return f"""(SELECT p.*, e.raw_title, e.season_title, e.hours, e.views, e.source, e.via, e.as_of
+      FROM {positions_sql(con, where)} p JOIN (SELECT * FROM chart_entry WHERE {where}) e
+        ON e.points IS NOT NULL AND e.platform = p.platform
+        AND coalesce(e.country, '?') = p.country AND coalesce(e.category, '') = p.category
+        AND e.period_start = p.period_start
+        AND coalesce(e.entry_key, e.season_id, e.title_id, 'raw:' || lower(e.raw_title)) = p.item)"""
+
+
+def chart_where(platform: str, country: str, category: str) -> str:
+    """SQL over chart_entry: the rows of one chart."""
+    return (f"platform = {lit(platform)} AND coalesce(country, '?') = {lit(country)} "
+            f"AND coalesce(category, '') = {lit(category)}")
 
 
 def _require(con: duckdb.DuckDBPyConnection) -> None:
@@ -100,7 +131,7 @@ def chart_view(
         params.append(category)
     charts = con.execute(
         f"""SELECT platform, country, category, max(period_start), count(DISTINCT period_start)
-            FROM chart_position WHERE {" AND ".join(where)} GROUP BY 1, 2, 3 ORDER BY platform, country = 'world' DESC,
+            FROM {CHART_ROWS} WHERE {" AND ".join(where)} GROUP BY 1, 2, 3 ORDER BY platform, country = 'world' DESC,
             country, category""",
         params,
     ).fetchall()
@@ -135,27 +166,20 @@ def _window(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, late
         a, b = parse_week(week)
         return a, b, a - timedelta(days=7), a - timedelta(days=1)
     if day is not None:
-        row = con.execute(f"SELECT max(period_start), max(period_end) FROM chart_position WHERE {same} "
+        row = con.execute(f"SELECT max(period_start), max(period_end) FROM {CHART_ROWS} WHERE {same} "
                           "AND period_start <= ? AND period_end >= ?", [*key, day, day]).fetchone()
         if row is None or row[0] is None:
             return None
         a, b = row
     else:
-        a, b = con.execute(f"SELECT period_start, max(period_end) FROM chart_position WHERE {same} "
+        a, b = con.execute(f"SELECT period_start, max(period_end) FROM {CHART_ROWS} WHERE {same} "
                            "AND period_start = ? GROUP BY 1", [*key, latest]).fetchall()[0]
-    prev = con.execute(f"SELECT max(period_start), max(period_end) FROM chart_position WHERE {same} "
-                       "AND period_start < ? AND period_start = (SELECT max(period_start) FROM chart_position "
+    prev = con.execute(f"SELECT max(period_start), max(period_end) FROM {CHART_ROWS} WHERE {same} "
+                       f"AND period_start < ? AND period_start = (SELECT max(period_start) FROM {CHART_ROWS} "
                        f"WHERE {same} AND period_start < ?)", [*key, a, *key, a]).fetchone()
     pa_, pb = (prev if prev and prev[0] is not None else (a - (b - a) - timedelta(days=1), a - timedelta(days=1)))
     return a, b, pa_, pb
 
-
-# chart_position with what chart_entry says of each row (title as charted, hours, views, provenance).
-POSITIONS = """(SELECT p.*, e.raw_title, e.season_title, e.hours, e.views, e.source, e.via, e.as_of
-      FROM chart_position p JOIN chart_entry e ON e.points IS NOT NULL AND e.platform = p.platform
-        AND coalesce(e.country, '?') = p.country AND coalesce(e.category, '') = p.category
-        AND e.period_start = p.period_start
-        AND coalesce(e.entry_key, e.season_id, e.title_id, 'raw:' || lower(e.raw_title)) = p.item)"""
 
 _AGG = """SELECT item, any_value(title_id) AS title_id, any_value(raw_title) AS title,
                  any_value(season_title) AS season, sum(points)::INT AS points, min(rank) AS best_rank,
@@ -163,7 +187,7 @@ _AGG = """SELECT item, any_value(title_id) AS title_id, any_value(raw_title) AS 
                  bool_or(is_new) AS new, sum(least(period_end, $b) - greatest(period_start, $a) + 1)::INT AS days,
                  sum(hours) AS hours, sum(views) AS views,
                  any_value(source) AS source, any_value(via) AS via, max(as_of) AS as_of
-          FROM """ + POSITIONS + """ x
+          FROM {positions} x
           WHERE platform = $p AND country = $c AND category = $k AND period_start >= $a AND period_start <= $b
           GROUP BY item"""
 
@@ -180,11 +204,12 @@ def _offered(con: duckdb.DuckDBPyConnection, rows: list[ChartRow], services: Fil
 def _one_chart(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, a: date, b: date, pa_: date,
                pb: date, limit: int) -> ChartTable:
     periods = con.execute(
-        "SELECT count(DISTINCT period_start) FROM chart_position WHERE platform = ? AND country = ? "
+        f"SELECT count(DISTINCT period_start) FROM {CHART_ROWS} WHERE platform = ? AND country = ? "
         "AND category = ? AND period_start BETWEEN ? AND ?", [plat, ctry, cat, a, b]).fetchall()[0][0]
     aggregated = periods > 1
     pos = "rank() OVER (ORDER BY points DESC, best_rank)" if aggregated else "best_rank"
-    sql = f"""WITH cur AS ({_AGG}), prev AS ({_AGG.replace("$a", "$pa").replace("$b", "$pb")})
+    agg = _AGG.replace("{positions}", positions(con, chart_where(plat, ctry, cat)))
+    sql = f"""WITH cur AS ({agg}), prev AS ({agg.replace("$a", "$pa").replace("$b", "$pb")})
               SELECT {pos} AS position, cur.*, prev_pos.position AS previous
               FROM cur LEFT JOIN (SELECT item, {pos} AS position FROM prev) prev_pos USING (item)
               ORDER BY position, points DESC, title LIMIT $limit"""
@@ -243,7 +268,7 @@ def find_charted_title(con: duckdb.DuckDBPyConnection, text: str) -> str:
     best = [h for h in hits if h.match == hits[0].match] if hits else []
     if best and has_chart_tables(con):
         charted = {r[0] for r in con.execute(
-            "SELECT DISTINCT title_id FROM chart_position WHERE title_id IN (SELECT unnest(?))",
+            f"SELECT DISTINCT title_id FROM {CHART_ROWS} WHERE title_id IN (SELECT unnest(?))",
             [[h.id for h in best]]).fetchall()}
         for h in best:
             if h.id in charted:
@@ -258,12 +283,14 @@ def chart_history(con: duckdb.DuckDBPyConnection, title_id: str) -> ChartHistory
     if row is None:
         raise NotFound(f"no title with id {title_id!r}")
     ids = [title_id, *[r[0] for r in con.execute("SELECT id FROM title WHERE parent_id = ?", [title_id]).fetchall()]]
+    # The rows of this title's items: their running counts (weeks so far) need no other rows.
+    listed = ", ".join(lit(i) for i in ids)
+    mine = f"(title_id IN ({listed}) OR season_id IN ({listed}))"
     rows = con.execute(
-        """SELECT platform, country, category, item, coalesce(season_title, raw_title), period_start, rank, points,
+        f"""SELECT platform, country, category, item, coalesce(season_title, raw_title), period_start, rank, points,
                   cum_weeks, source, via, as_of
-           FROM """ + POSITIONS + """ x WHERE title_id IN (SELECT unnest(?)) OR season_id IN (SELECT unnest(?))
+           FROM {positions(con, mine)} x
            ORDER BY platform, country = 'world' DESC, country, category, item, period_start""",
-        [ids, ids],
     ).fetchall()
     labels = Labels(con)
     lines: dict[tuple[str, ...], HistoryLine] = {}
@@ -278,7 +305,7 @@ def chart_history(con: duckdb.DuckDBPyConnection, title_id: str) -> ChartHistory
         line.total_points += int(points)
         line.provenance = labels.provenance(source, via, as_of).text()
     weekly = con.execute(
-        """SELECT date_trunc('week', period_start)::DATE AS w, sum(points)::INT FROM chart_position
+        f"""SELECT date_trunc('week', period_start)::DATE AS w, sum(points)::INT FROM {CHART_ROWS}
            WHERE title_id IN (SELECT unnest(?)) OR season_id IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1""",
         [ids, ids],
     ).fetchall()

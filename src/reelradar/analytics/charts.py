@@ -5,11 +5,11 @@
 - A *chart* is (platform, country, category); an *item* is what it ranks (a film, a season: the
   source's entry key, else the title); a *title* is the catalog title (a series sums its seasons).
   A country the report did not state counts as country ``?``.
-- ``chart_position``: every row (keys, rank, points) with its chart period index, the item's rank in
-  the chart's previous period (NULL: absent), the change (positive = climbed), new entry (first period
-  in this chart), weeks and days in the top 10 so far (weeks: distinct Monday–Sunday weeks), and peak
-  rank so far. Titles as charted, hours, views and provenance stay in ``chart_entry``
-  (``chart_views.POSITIONS`` joins them back).
+- positions (``chart_positions``, computed when read through ``positions_sql``): every row (keys,
+  rank, points) with its chart period index, the item's rank in the chart's previous period (NULL:
+  absent), the change (positive = climbed), new entry (first period in this chart), weeks and days in
+  the top 10 so far (weeks: distinct Monday–Sunday weeks), and peak rank so far. Titles as charted,
+  hours, views and provenance stay in ``chart_entry`` (``chart_views`` joins them back).
 - ``chart_stats``: per chart and item, weeks and days in the top 10, peak rank and its first period,
   first and last period, points.
 - ``chart_totals``: points per title, platform, level (``world`` charts or ``countries``) and week.
@@ -24,6 +24,7 @@ Every function takes and returns Ibis tables, so the same jobs run on any Ibis b
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import duckdb
@@ -36,6 +37,7 @@ from reelradar.config import Settings
 Grain = Literal["day", "week", "month"]
 CHART = ["platform", "country", "category"]
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
+CHART_MEMORY = "2GB"
 
 
 def chart_rows(entries: Table) -> Table:
@@ -57,8 +59,9 @@ def chart_rows(entries: Table) -> Table:
     )
     chart = t.platform.concat("\x1f", t.country, "\x1f", t.category)
     t = t.mutate(chart_hash=chart.hash(), item_hash=chart.concat("\x1f", t.item).hash())
+    keep_rid = ["rid"] if "rid" in t.columns else []  # the row's place in chart_entry, when given
     return t.select(  # only what the jobs below read: less to carry through every sort
-        "source", "platform", "country", "category", "period_start", "period_end", "rank", "points", "raw_title",
+        *keep_rid, "source", "platform", "country", "category", "period_start", "period_end", "rank", "points", "raw_title",
         "season_title", "title_id", "season_id", "hours", "views", "cumulative_weeks", "as_of", "via", "item",
         "title_key", "level", "week", "days", "chart_hash", "item_hash",
     )
@@ -101,24 +104,29 @@ def chart_positions(rows: Table) -> Table:
 
 def chart_stats(rows: Table) -> Table:
     """Per chart and item: weeks and days in the top 10, peak rank (and when first reached), first and
-    last period, points."""
+    last period, points. ``rows`` must carry ``rid`` (see ``compute_chart_tables``)."""
     # Earliest period at the best rank in one pass: the smallest (rank, day) pair, packed in one integer.
-    order = rows["rank"].cast("int64") * 1_000_000 + rows.period_start.delta(ibis.date(1970, 1, 1), unit="day")
-    return rows.group_by("item_hash").agg(
-        platform=rows.platform.arbitrary(),
-        country=rows.country.arbitrary(),
-        category=rows.category.arbitrary(),
-        item=rows.item.arbitrary(),
-        title_id=rows.title_id.arbitrary(),
-        raw_title=rows.raw_title.arbitrary(),
-        weeks_in_top10=rows.week.nunique().cast("int32"),
-        days_in_top10=rows.days.sum().cast("int32"),
-        peak_rank=rows["rank"].min(),
-        peak_first=rows.period_start.argmin(order),
-        first_period=rows.period_start.min(),
-        last_period=rows.period_end.max(),
-        points=rows.points.sum(),
-    ).drop("item_hash")
+    epoch = ibis.date(1970, 1, 1)
+    order = rows["rank"].cast("int64") * 1_000_000 + rows.period_start.delta(epoch, unit="day")
+    # Numbers only in the aggregates, in two steps (per week, then per item: distinct weeks become a plain
+    # count); the item's names are then read from one of its rows. Distinct counts and text in the
+    # aggregate states over millions of groups made this several times slower.
+    w = rows.group_by(["item_hash", "week"]).agg(
+        days=rows.days.sum(), peak=order.min(), first_period=rows.period_start.min(),
+        last_period=rows.period_end.max(), points=rows.points.sum(), rid=rows.rid.min(),
+    )
+    t = w.group_by("item_hash").agg(
+        weeks_in_top10=w.count().cast("int32"), days_in_top10=w.days.sum().cast("int32"), peak=w.peak.min(),
+        first_period=w.first_period.min(), last_period=w.last_period.max(), points=w.points.sum(), rid=w.rid.min(),
+    )
+    names = rows.select("rid", "platform", "country", "category", "item", "title_id", "raw_title")
+    t = t.join(names, "rid")
+    return t.select(
+        "platform", "country", "category", "item", "title_id", "raw_title", "weeks_in_top10", "days_in_top10",
+        peak_rank=(t.peak // 1_000_000).cast("int32"),
+        peak_first=epoch + (t.peak % 1_000_000).cast("int32").as_interval("D"),
+        first_period=t.first_period, last_period=t.last_period, points=t.points,
+    )
 
 
 def points_totals(rows: Table, grain: Grain, by: list[str]) -> Table:
@@ -126,9 +134,12 @@ def points_totals(rows: Table, grain: Grain, by: list[str]) -> Table:
     counts once, in the day/week/month its period starts."""
     bucket = rows.period_start.truncate(_TRUNC[grain]) if grain != "day" else rows.period_start
     t = rows.mutate(bucket=bucket)
-    return t.group_by(["title_key", *by, "bucket"]).agg(
-        points=t.points.sum(), countries=t.country.nunique(), best_rank=t["rank"].min()
-    )
+    keys = ["title_key", *by, "bucket"]
+    # Per country first, then per key: the number of countries becomes a plain count.
+    per_country = t.group_by([*dict.fromkeys([*keys, "country"])]).agg(
+        points=t.points.sum(), best_rank=t["rank"].min())
+    return per_country.group_by(keys).agg(
+        points=per_country.points.sum(), countries=per_country.count(), best_rank=per_country.best_rank.min())
 
 
 def fixed_countries(rows: Table, windows: list[tuple[object, object]]) -> Table:
@@ -148,13 +159,17 @@ def world_totals(rows: Table, grain: Grain, countries: Table) -> Table:
     return points_totals(kept, grain, ["platform"])
 
 
-def momentum(rows: Table, s: Settings) -> Table:
+def momentum(rows: Table, s: Settings, since: date | None = None) -> Table:
     """Per platform, level and title: points this window and the last over the fixed country set,
-    momentum, spread, best ranks, weeks on chart, new entry and the breakout flag."""
+    momentum, spread, best ranks, weeks on chart, new entry and the breakout flag.
+
+    ``since`` (optional) is a day before every chart's last two windows (``momentum_since``): rows that
+    end before it are left out before anything is derived from them."""
     w = s.chart_window_days
     keys = ["platform", "level", "title_key"]
-    as_of = rows.group_by(["platform", "level"]).agg(as_of=rows.period_end.max())
-    base = rows.drop("as_of")  # the row's own date; here as_of is the chart's latest day
+    recent = rows if since is None else rows.filter(rows.period_end > since)
+    as_of = recent.group_by(["platform", "level"]).agg(as_of=recent.period_end.max())
+    base = recent.drop("as_of")  # the row's own date; here as_of is the chart's latest day
     t = base.join(as_of, ["platform", "level"]).select(base, as_of.as_of)
     # Only the last two windows are compared; history (first seen, weeks on chart) is read only for the
     # titles charting in them.
@@ -182,7 +197,8 @@ def momentum(rows: Table, s: Settings) -> Table:
         sources=t.source.arbitrary(),
     )
     seen = rows.semi_join(per.select(*keys), keys)
-    history = seen.group_by(keys).agg(weeks_on_chart=seen.week.nunique(), first_seen=seen.period_start.min())
+    weeks = seen.group_by([*keys, "week"]).agg(first_seen=seen.period_start.min())
+    history = weeks.group_by(keys).agg(weeks_on_chart=weeks.count(), first_seen=weeks.first_seen.min())
     per = per.join(history, keys).select(per, history.weeks_on_chart, history.first_seen)
     per = per.filter((per.points_this_all > 0) | (per.points_last > 0))
     per = per.left_join(n_fixed, ["platform", "level"]).select(per, n_fixed.fixed_countries)
@@ -206,30 +222,57 @@ def momentum(rows: Table, s: Settings) -> Table:
 
 
 def compute_chart_tables(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
-    """Derive ``chart_position``, ``chart_stats``, ``chart_totals`` and ``chart_momentum`` inside a
-    catalog write (a build or an import)."""
+    """Derive ``chart_stats``, ``chart_totals`` and ``chart_momentum`` inside a catalog write (a build
+    or an import), and store the SQL of ``chart_positions`` for readers (``positions_sql``).
+
+    Positions are one row per chart row (as many as ``chart_entry``) and are only ever read for one
+    chart or one title at a time, so they are computed when read, over just those rows, instead of
+    being written for every row of every chart at each import."""
     from reelradar.catalog.charts_store import ensure_chart_columns
 
     ensure_chart_columns(con)
     be = backend(con)
-    # The derived rows once, as a temporary table: every job below reads them (instead of deriving
-    # items, keys and hashes again from chart_entry in each).
-    # A plain table, not a temporary one: DuckDB keeps temporary tables in memory, this one may be large.
-    be.raw_sql("DROP TABLE IF EXISTS _chart_rows")
+    # Each job derives the rows it reads (items, keys, hashes) as it scans chart_entry: cheaper than
+    # writing the derived rows to a table first. ``rid`` is a row's place in chart_entry.
+    con.execute("CREATE OR REPLACE VIEW _chart_entry_rid AS SELECT rowid AS rid, * FROM chart_entry")
     # Row order means nothing in these tables; not keeping it lets DuckDB stream large results instead
-    # of buffering them (much lower peak memory on millions of rows). Restored below for later steps.
+    # of buffering them. DuckDB's share of memory is capped meanwhile: past it, sorts and aggregates
+    # spill to disk instead of growing. Both restored below for later steps.
     con.execute("SET preserve_insertion_order = false")
-    con.execute(f"CREATE TABLE _chart_rows AS {be.compile(chart_rows(be.table('chart_entry')))}")
-    rows = be.table("_chart_rows")
+    con.execute(f"SET memory_limit = '{CHART_MEMORY}'")
+    rows = chart_rows(be.table("_chart_entry_rid"))
     try:
-        materialize(be, "chart_position", chart_positions(rows))
         materialize(be, "chart_stats", chart_stats(rows))
         materialize(be, "chart_totals", points_totals(rows, "week", ["platform", "level"]))
-        materialize(be, "chart_momentum", momentum(rows, s))
+        materialize(be, "chart_momentum", momentum(rows, s, since=momentum_since(con, s)))
     finally:
-        con.execute("DROP TABLE IF EXISTS _chart_rows")
+        con.execute("DROP VIEW IF EXISTS _chart_entry_rid")
         con.execute("RESET preserve_insertion_order")
+        con.execute("RESET memory_limit")
+    con.execute("DROP TABLE IF EXISTS chart_position")  # written by catalogs before positions were computed when read
     con.execute("DELETE FROM meta WHERE key LIKE 'charts.%'")
+    con.execute("INSERT INTO meta VALUES ('charts.positions_sql', ?)",
+                [str(be.compile(chart_positions(chart_rows(be.table("chart_entry")))))])
     for key in ("chart_window_days", "chart_momentum_prior", "chart_breakout_min_momentum",
                 "chart_breakout_min_points", "chart_breakout_min_countries"):
         con.execute("INSERT INTO meta VALUES (?, ?)", [f"charts.{key}", str(getattr(s, key))])
+
+
+def momentum_since(con: duckdb.DuckDBPyConnection, s: Settings) -> date | None:
+    """The day before the last two momentum windows of every platform and level (None: no charts)."""
+    row = con.execute(
+        f"""SELECT min(last) - INTERVAL {2 * s.chart_window_days} DAY FROM (
+              SELECT max(period_end) AS last FROM chart_entry WHERE points IS NOT NULL
+              GROUP BY platform, coalesce(country, '?') = 'world')""").fetchone()
+    return None if row is None or row[0] is None else row[0].date() if hasattr(row[0], "date") else row[0]
+
+
+def positions_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
+    """A subquery of ``chart_positions`` over the ``chart_entry`` rows ``where`` selects (SQL over
+    ``chart_entry``'s columns, literals inlined). ``where`` must keep whole charts (platform, country,
+    category) for previous ranks and movement, or at least whole items for the running counts (weeks,
+    days, peak so far): the windows only see the rows it keeps."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'charts.positions_sql'").fetchone()
+    if row is None:
+        raise LookupError("no chart positions in this catalog")
+    return "(" + str(row[0]).replace('"chart_entry"', f"(SELECT * FROM chart_entry WHERE {where})") + ")"

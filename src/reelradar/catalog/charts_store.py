@@ -129,6 +129,8 @@ def link_chart_titles(con: duckdb.DuckDBPyConnection, where: str) -> int:
 def place_chart_titles(con: duckdb.DuckDBPyConnection) -> None:
     """Place every chart row whose title is missing: link it, or create the Netflix title it names."""
     ensure_chart_columns(con)
+    if not con.execute("SELECT 1 FROM chart_entry LIMIT 1").fetchone():
+        return  # nothing to place (and no need to normalise every catalog title to find out)
     con.execute(
         """UPDATE chart_entry SET title_id = NULL
            WHERE title_id IS NOT NULL AND title_id NOT IN (SELECT id FROM title)"""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -43,6 +44,8 @@ KINDS = {"movie": "movie", "movies": "movie", "film": "movie", "films": "movie",
          "miniseries": "miniseries", "limited series": "miniseries"}
 WORLD = {"world", "global", "worldwide", "ww"}
 ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
+CHART_MEMORY = "1500MB"  # DuckDB's share while parsing a chart file; the rest spills to disk
+_BAD_ROW = "reelradar: bad chart row"
 
 
 @dataclass
@@ -133,34 +136,42 @@ def read_chart_csv(
     col = lambda f: f"nullif(trim({_q(found[f])}), '')" if f in found else "NULL"
     con = duckdb.connect()
     try:
-        try:
-            con.execute(
-                f"""CREATE TEMP VIEW raw AS SELECT * FROM read_csv({_lit(str(path))}, header = true,
-                        all_varchar = true, auto_detect = true, null_padding = false, strict_mode = true)"""
-            )
-            con.execute(f"""CREATE TEMP TABLE parsed AS
-                SELECT *, coalesce(day, monday) AS period_start,
-                       CASE WHEN day IS NOT NULL THEN day ELSE monday + 6 END AS period_end,
-                       {_KIND_SQL} AS title_kind
-                FROM ({_parse_sql(found, col, platform, country, category)})""")
-            bad = con.execute(f"SELECT count(*) FROM parsed WHERE {_BAD}").fetchall()[0][0]
-        except duckdb.Error as exc:
-            raise BadInput(f"{path}: cannot read as CSV ({_first_line(exc)})") from None
-        if bad:
-            raise BadInput(_first_bad_line(path, found, platform, country))
-        total = con.execute("SELECT count(*) FROM parsed").fetchall()[0][0]
-        if total == 0:
-            raise BadInput(f"{path}: no chart rows below the header")
+        # One pass over the file, nothing held whole: the checks run as a filter that raises on the first
+        # bad row (the line is then found in Python), repeats collapse in a hash aggregate that spills past
+        # CHART_MEMORY, and the rows stream to Parquet (or Arrow, for small files).
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"SET memory_limit = '{CHART_MEMORY}'")
+        if to_parquet is not None:
+            con.execute(f"SET temp_directory = {_lit(str(to_parquet.parent / '.spill'))}")
+        con.execute(
+            f"""CREATE TEMP VIEW raw AS SELECT * FROM read_csv({_lit(str(path))}, header = true,
+                    all_varchar = true, auto_detect = true, null_padding = false, strict_mode = true)"""
+        )
+        con.execute(f"""CREATE TEMP VIEW parsed AS
+            SELECT *, coalesce(day, monday) AS period_start,
+                   CASE WHEN day IS NOT NULL THEN day ELSE monday + 6 END AS period_end,
+                   {_KIND_SQL} AS title_kind
+            FROM ({_parse_sql(found, col, platform, country, category)})
+            WHERE CASE WHEN {_BAD} THEN error('{_BAD_ROW}') ELSE TRUE END""")
         name = f"chart-{_slug(platform or 'several')}-{_slug(path.stem)}"
         query = _rows_sql(fetched, path.name, name)
-        if to_parquet is not None:
-            to_parquet.parent.mkdir(parents=True, exist_ok=True)
-            con.execute(f"COPY ({query}) TO {_lit(str(to_parquet))} (FORMAT parquet)")
-            kept = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(to_parquet))})").fetchall()[0][0]
-            return ChartCsv(path=path, duplicates=int(total - kept), import_name=name, parquet=to_parquet)
-        rows = con.sql(query).to_arrow_table()
+        try:
+            total = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+            if total == 0:
+                raise BadInput(f"{path}: no chart rows below the header")
+            if to_parquet is not None:
+                to_parquet.parent.mkdir(parents=True, exist_ok=True)
+                kept = con.execute(f"COPY ({query}) TO {_lit(str(to_parquet))} (FORMAT parquet)").fetchall()[0][0]
+                return ChartCsv(path=path, duplicates=int(total - kept), import_name=name, parquet=to_parquet)
+            rows = con.sql(query).to_arrow_table()
+        except duckdb.Error as exc:
+            if _BAD_ROW in str(exc):
+                raise BadInput(_first_bad_line(path, found, platform, country)) from None
+            raise BadInput(f"{path}: cannot read as CSV ({_first_line(exc)})") from None
     finally:
         con.close()
+        if to_parquet is not None:
+            shutil.rmtree(to_parquet.parent / ".spill", ignore_errors=True)
     rows = rows.select(CHART_SCHEMA.names).cast(CHART_SCHEMA)
     return ChartCsv(path=path, duplicates=int(total - rows.num_rows), import_name=name, table=rows)
 
