@@ -229,6 +229,7 @@ def compute_chart_tables(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     chart or one title at a time, so they are computed when read, over just those rows, instead of
     being written for every row of every chart at each import."""
     from reelradar.catalog.charts_store import ensure_chart_columns
+    from reelradar.catalog.db import duckdb_settings
 
     ensure_chart_columns(con)
     be = backend(con)
@@ -237,18 +238,15 @@ def compute_chart_tables(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     con.execute("CREATE OR REPLACE VIEW _chart_entry_rid AS SELECT rowid AS rid, * FROM chart_entry")
     # Row order means nothing in these tables; not keeping it lets DuckDB stream large results instead
     # of buffering them. DuckDB's share of memory is capped meanwhile: past it, sorts and aggregates
-    # spill to disk instead of growing. Both restored below for later steps.
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET memory_limit = '{CHART_MEMORY}'")
+    # spill to disk instead of growing. Both put back as they were afterwards.
     rows = chart_rows(be.table("_chart_entry_rid"))
     try:
-        materialize(be, "chart_stats", chart_stats(rows))
-        materialize(be, "chart_totals", points_totals(rows, "week", ["platform", "level"]))
-        materialize(be, "chart_momentum", momentum(rows, s, since=momentum_since(con, s)))
+        with duckdb_settings(con, preserve_insertion_order="false", memory_limit=CHART_MEMORY):
+            materialize(be, "chart_stats", chart_stats(rows))
+            materialize(be, "chart_totals", points_totals(rows, "week", ["platform", "level"]))
+            materialize(be, "chart_momentum", momentum(rows, s, since=momentum_since(con, s)))
     finally:
         con.execute("DROP VIEW IF EXISTS _chart_entry_rid")
-        con.execute("RESET preserve_insertion_order")
-        con.execute("RESET memory_limit")
     con.execute("DROP TABLE IF EXISTS chart_position")  # written by catalogs before positions were computed when read
     con.execute("DELETE FROM meta WHERE key LIKE 'charts.%'")
     con.execute("INSERT INTO meta VALUES ('charts.positions_sql', ?)",
@@ -261,10 +259,10 @@ def compute_chart_tables(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
 def momentum_since(con: duckdb.DuckDBPyConnection, s: Settings) -> date | None:
     """The day before the last two momentum windows of every platform and level (None: no charts)."""
     row = con.execute(
-        f"""SELECT min(last) - INTERVAL {2 * s.chart_window_days} DAY FROM (
+        f"""SELECT (min(last) - INTERVAL {2 * s.chart_window_days} DAY)::DATE FROM (
               SELECT max(period_end) AS last FROM chart_entry WHERE points IS NOT NULL
               GROUP BY platform, coalesce(country, '?') = 'world')""").fetchone()
-    return None if row is None or row[0] is None else row[0].date() if hasattr(row[0], "date") else row[0]
+    return None if row is None else row[0]
 
 
 def positions_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:

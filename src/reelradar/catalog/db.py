@@ -105,6 +105,20 @@ def write_catalog(path: Path, *, start_from_current: bool = False) -> Iterator[d
             Path(f"{tmp}.wal").unlink()
 
 
+@contextlib.contextmanager
+def duckdb_settings(con: duckdb.DuckDBPyConnection, **values: str) -> Iterator[None]:
+    """Set DuckDB settings (e.g. ``memory_limit="2GB"``) for a block, then put back what they were, so a
+    step inside a build leaves the build's own limits as it found them."""
+    before = {k: con.execute("SELECT current_setting(?)", [k]).fetchone()[0] for k in values}  # type: ignore[index]
+    for key, value in values.items():
+        con.execute(f"SET {key} = '{value}'")
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            con.execute(f"SET {key} = '{value}'")
+
+
 def clean_leftovers(path: Path) -> None:
     """Remove temporary files of builds that were killed (their process no longer exists)."""
     for leftover in path.parent.glob(f"{path.name}.*{TMP_SUFFIX}*"):

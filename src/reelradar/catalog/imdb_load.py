@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from reelradar.catalog.db import duckdb_settings
 from reelradar.config import Settings
 from reelradar.errors import BadInput
 from reelradar.sources.base import SourceInfo
@@ -116,17 +117,18 @@ class ImdbLoader:
     def __call__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.check()
         started = time.perf_counter()
+        # The memory limit stays for the rest of the build (scores, search index): an IMDb-sized catalog
+        # would otherwise take most of the machine's memory.
         con.execute(f"SET memory_limit = {_lit(self.options.memory_limit or default_memory_limit())}")
-        # Row order within a table carries no meaning here; not keeping it saves memory and time.
-        con.execute("SET preserve_insertion_order = false")
         try:
-            self._load_files(con)
-            self.report.seconds["read files"] = time.perf_counter() - started
-            t = time.perf_counter()
-            self._finish(con)
-            self.report.seconds["link and clean"] = time.perf_counter() - t
+            # Row order within a table carries no meaning here; not keeping it saves memory and time.
+            with duckdb_settings(con, preserve_insertion_order="false"):
+                self._load_files(con)
+                self.report.seconds["read files"] = time.perf_counter() - started
+                t = time.perf_counter()
+                self._finish(con)
+                self.report.seconds["link and clean"] = time.perf_counter() - t
         finally:
-            con.execute("RESET preserve_insertion_order")
             for table in ("_imdb_episode", "_imdb_crew"):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute("DELETE FROM meta WHERE key LIKE 'imdb.%'")
