@@ -219,11 +219,15 @@ def _ranked(con: duckdb.DuckDBPyConnection, q: str, words: list[str], options: l
     # much as reading a few thousand rows.
     anchor = min(range(len(words)), key=lambda i: sum(sizes.get(x, 0) + BRANCH_COST for x in options[i]))
     anchor_words = sorted(options[anchor])
-    postings, params = _union_eq("search_posting", "word", "*", anchor_words)
+    # One equality per word: DuckDB then filters the word column inside the scan and reads the other
+    # columns only where it matched (an IN list prunes row groups too, but decodes all of each).
+    postings = " UNION ALL ".join(
+        ["SELECT rowid AS rid, *, string_split(name, ' ') AS words FROM search_posting WHERE word = ?"] * len(anchor_words))
+    params = list(anchor_words)
     filters, fparams = [], []
     for i, o in enumerate(options):
         if i != anchor:
-            filters.append("list_has_any(string_split(name, ' '), ?::VARCHAR[])")
+            filters.append("list_has_any(words, ?::VARCHAR[])")
             fparams.append(sorted(o))
     if kind:
         filters.append("kind = ?")
@@ -235,16 +239,19 @@ def _ranked(con: duckdb.DuckDBPyConnection, q: str, words: list[str], options: l
     all_exact = len(exact_words) == len(words)
     rows = con.execute(
         f"""WITH c AS MATERIALIZED ({postings}),
-            m AS (
-              SELECT title_id, display, kind, year, end_year, votes, alt, name,
+            m AS MATERIALIZED (
+              SELECT rid, title_id, display, kind, year, end_year, votes, alt, name,
                      CASE WHEN name = ? THEN 4
                           WHEN starts_with(name, ?) THEN 3
-                          WHEN ? AND list_has_all(string_split(name, ' '), ?::VARCHAR[]) THEN 2
+                          WHEN ? AND list_has_all(words, ?::VARCHAR[]) THEN 2
                           ELSE 1 END AS rank_class,
                      jaro_winkler_similarity(name, ?) AS near
               FROM c WHERE {" AND ".join(filters) or "TRUE"}),
-            best AS (SELECT * FROM m QUALIFY row_number() OVER (
-                       PARTITION BY title_id ORDER BY rank_class DESC, alt IS NOT NULL, near DESC) = 1)
+            -- each title once, by its best name: the best class, then its own title before an alternative
+            -- one, then the nearest (near is within 0..1, so one number orders them so); a hash aggregate
+            -- of numbers, much cheaper than a window over every candidate
+            best AS (SELECT * FROM m WHERE rid IN (
+                       SELECT arg_max(rid, rank_class * 4 + (alt IS NULL)::INT * 2 + near) FROM m GROUP BY title_id))
             SELECT title_id, display, kind, year,
                    CASE rank_class WHEN 4 THEN 'exact' WHEN 3 THEN 'prefix' WHEN 2 THEN 'words' ELSE 'fuzzy' END,
                    end_year, votes, alt

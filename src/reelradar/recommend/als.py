@@ -19,7 +19,7 @@ class ImplicitALS(Recommender):
         self, factors: int = 64, regularization: float = 1.0, alpha: float = 1.0, iterations: int = 15,
         seed: int = 42, threads: int = 1,
     ) -> None:
-        self.params = dict(factors=factors, regularization=regularization, alpha=alpha, iterations=iterations)
+        self.params = {"factors": factors, "regularization": regularization, "alpha": alpha, "iterations": iterations}
         self.seed = seed
         self.threads = threads  # one thread keeps results identical run to run
         self.model: object | None = None

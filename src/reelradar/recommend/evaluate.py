@@ -64,7 +64,7 @@ def holdout(data: Interactions, method: str = "random", test_fraction: float = 0
         lo, hi = m.indptr[u], m.indptr[u + 1]
         items = m.indices[lo:hi]
         if len(items) >= min_items:
-            k = max(1, int(round(len(items) * test_fraction)))
+            k = max(1, round(len(items) * test_fraction))
             if method == "random":
                 order = rng.permutation(len(items))
             else:

@@ -30,8 +30,8 @@ def _shared(index: ContentIndex, a: int, b: int) -> dict[str, list[tuple[int, fl
     out: dict[str, list[tuple[int, float]]] = {}
     for fid, va, vb in zip(common, a_vals[ia], b_vals[ib]):
         out.setdefault(BLOCKS[int(index.feature_block[fid])], []).append((int(fid), float(va * vb)))
-    for block in out:
-        out[block].sort(key=lambda t: (-t[1], t[0]))
+    for pairs in out.values():
+        pairs.sort(key=lambda t: (-t[1], t[0]))
     return out
 
 
@@ -59,7 +59,7 @@ def relation_reasons(index: ContentIndex, seed: int, cand: int) -> list[Reason]:
     rels = [r for r in index.relations.get(cand, []) if r[0] in RELATION_WORDS]
     direct = [r for r in rels if r[2] == seed]
     if direct:
-        kind, direction, _, _, source = direct[0]
+        _, direction, _, _, source = direct[0]
         words = " and ".join(dict.fromkeys(RELATION_WORDS[r[0]] for r in direct if r[1] == direction))
         article = "" if words.startswith("set in") else "a "
         text = f"{words} {name(seed)}" if direction == "out" else f"{name(seed)} is {article}{words} {name(cand)}"
