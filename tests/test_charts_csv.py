@@ -72,10 +72,27 @@ def test_bad_date_names_the_line() -> None:
 
 def test_bad_country_and_unknown_mapping(tmp_path: Path) -> None:
     f = tmp_path / "c.csv"
-    f.write_text("date,country,rank,title\n2025-07-14,US,1,A\n2025-07-14,USA,2,B\n")
-    with pytest.raises(BadInput, match=r"c\.csv:3: country 'USA' is not a two-letter code"):
+    f.write_text("date,country,rank,title\n2025-07-14,US,1,A\n2025-07-14,Atlantis,2,B\n")
+    with pytest.raises(BadInput, match=r"c\.csv:3: country 'Atlantis' is not a country \(a name, a two- or"):
         read_chart_csv(f, platform="Max")
+    with pytest.raises(BadInput, match="--country 'Atlantis' is not a country"):
+        read_chart_csv(f, platform="Max", country="Atlantis")
     with pytest.raises(BadInput, match="unknown chart field 'position'"):
         read_chart_csv(f, platform="Max", columns={"position": "rank"})
     with pytest.raises(BadInput, match="no column 'Pos' for rank"):
         read_chart_csv(f, platform="Max", columns={"rank": "Pos"})
+
+
+def test_countries_by_name_or_three_letter_code(tmp_path: Path) -> None:
+    # FlixPatrol's exports name countries; ISO's names, common names and everyday ones all work
+    f = tmp_path / "named.csv"
+    f.write_text("date,country,rank,title\n"
+                 "2025-07-14,United States,1,A\n2025-07-14,South Korea,1,B\n2025-07-14,Russia,1,C\n"
+                 "2025-07-14,Türkiye,1,D\n2025-07-14,Turkey,2,E\n2025-07-14,DEU,1,F\n2025-07-14,fr,1,G\n"
+                 "2025-07-14,Worldwide,1,H\n2025-07-14,Côte d'Ivoire,1,I\n2025-07-14,Ivory Coast,2,J\n")
+    rows = read_chart_csv(f, platform="Netflix").rows.to_pylist()
+    assert {r["raw_title"]: r["country"] for r in rows} == {
+        "A": "US", "B": "KR", "C": "RU", "D": "TR", "E": "TR", "F": "DE", "G": "FR", "H": "world", "I": "CI",
+        "J": "CI"}
+    assert read_chart_csv(f, platform="Netflix", country="United Kingdom").rows.column("country").to_pylist() == \
+        ["GB"] * 10

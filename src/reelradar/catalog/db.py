@@ -23,6 +23,18 @@ SCHEMA_VERSION = 1
 TMP_SUFFIX = ".building"
 
 
+def connect(database: str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection without DuckDB's own progress bar (reelradar reports progress itself, and the
+    bar would draw over its output on long queries)."""
+    con = duckdb.connect(database, read_only=read_only)
+    quiet(con)
+    return con
+
+
+def quiet(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET enable_progress_bar = false")
+
+
 def schema_sql() -> str:
     return resources.files("reelradar.catalog").joinpath("schema.sql").read_text(encoding="utf-8")
 
@@ -32,7 +44,7 @@ def open_catalog(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise CatalogError(f"no catalog at {path}: run `reelradar demo` to build the demo catalog")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = connect(str(path), read_only=True)
     except duckdb.Error as exc:
         raise CatalogError(
             f"catalog {path} cannot be read ({_first_line(exc)}): delete it and run `reelradar demo`"
@@ -81,9 +93,9 @@ def write_catalog(path: Path, *, start_from_current: bool = False) -> Iterator[d
             con0 = open_catalog(path)  # refuses a corrupt or incompatible live file before copying it
             con0.close()
             shutil.copyfile(path, tmp)
-            con = duckdb.connect(str(tmp))
+            con = connect(str(tmp))
         else:
-            con = duckdb.connect(str(tmp))
+            con = connect(str(tmp))
             con.execute(schema_sql())
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         try:

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from reelradar.catalog.db import duckdb_settings
+from reelradar.catalog.db import duckdb_settings, quiet
 from reelradar.config import Settings
 from reelradar.errors import BadInput
 from reelradar.sources.base import SourceInfo
@@ -170,6 +170,7 @@ class ImdbLoader:
         if self._failed:
             return
         cur = con.cursor()
+        quiet(cur)
         self._cursors.append(cur)
         try:
             task(cur)

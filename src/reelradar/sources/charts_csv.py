@@ -5,7 +5,8 @@ One row per title, chart and day or week. Fields (header names, case-insensitive
 
 - ``date`` (YYYY-MM-DD, a daily chart) or ``week`` (``2025-W28``, or a date: the Monday–Sunday week
   holding it);
-- ``platform`` (or given for the whole file), ``country`` (ISO alpha-2 or ``world``; or given for the
+- ``platform`` (or given for the whole file), ``country`` (ISO alpha-2 or alpha-3 code, a country name such as
+  ``United States`` or ``South Korea``, or ``world``; or given for the
   whole file), optional ``category``;
 - ``rank`` (1..10), ``title``;
 - optional ``year``, ``kind`` (movie/film, series/tv/show), ``imdb_id`` / ``tmdb_id`` / ``id``, ``points``.
@@ -30,6 +31,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reelradar.catalog.charts_store import CHART_SCHEMA
+from reelradar.catalog.db import connect
+from reelradar.countries import country_code
 from reelradar.errors import BadInput
 
 FIELDS = ("date", "week", "platform", "country", "category", "rank", "title", "year", "kind", "imdb_id",
@@ -129,12 +132,12 @@ def read_chart_csv(
     found = map_header(header, columns, path)
     check_fields(found, platform, path, header)
     if country is not None:
-        country = _country_code(country)
+        given, country = country, _country_code(country)
         if country is None:
-            raise BadInput(f"--country {country!r} is not a two-letter code or 'world'")
+            raise BadInput(f"--country {given!r} is not a country (a name, a two- or three-letter code) or 'world'")
     fetched = (fetched_at or datetime.now(UTC)).replace(tzinfo=None, microsecond=0)
     col = lambda f: f"nullif(trim({_q(found[f])}), '')" if f in found else "NULL"
-    con = duckdb.connect()
+    con = connect()
     try:
         # One pass over the file, nothing held whole: the checks run as a filter that raises on the first
         # bad row (the line is then found in Python), repeats collapse in a hash aggregate that spills past
@@ -147,18 +150,23 @@ def read_chart_csv(
             f"""CREATE TEMP VIEW raw AS SELECT * FROM read_csv({_lit(str(path))}, header = true,
                     all_varchar = true, auto_detect = true, null_padding = false, strict_mode = true)"""
         )
-        con.execute(f"""CREATE TEMP VIEW parsed AS
-            SELECT *, coalesce(day, monday) AS period_start,
-                   CASE WHEN day IS NOT NULL THEN day ELSE monday + 6 END AS period_end,
-                   {_KIND_SQL} AS title_kind
-            FROM ({_parse_sql(found, col, platform, country, category)})
-            WHERE CASE WHEN {_BAD} THEN error('{_BAD_ROW}') ELSE TRUE END""")
         name = f"chart-{_slug(platform or 'several')}-{_slug(path.stem)}"
         query = _rows_sql(fetched, path.name, name)
         try:
-            total = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+            # The rows, and the countries written as names rather than codes (few, whatever the size).
+            named = col("country") if "country" in found and country is None else "NULL"
+            total, names = con.execute(
+                f"SELECT count(*), list(DISTINCT c) FILTER (WHERE length(c) <> 2) FROM (SELECT {named} AS c FROM raw)"
+            ).fetchall()[0]
             if total == 0:
                 raise BadInput(f"{path}: no chart rows below the header")
+            codes = {n: _country_code(n) for n in names or []}
+            con.execute(f"""CREATE TEMP VIEW parsed AS
+                SELECT *, coalesce(day, monday) AS period_start,
+                       CASE WHEN day IS NOT NULL THEN day ELSE monday + 6 END AS period_end,
+                       {_KIND_SQL} AS title_kind
+                FROM ({_parse_sql(found, col, platform, country, category, codes)})
+                WHERE CASE WHEN {_BAD} THEN error('{_BAD_ROW}') ELSE TRUE END""")
             if to_parquet is not None:
                 to_parquet.parent.mkdir(parents=True, exist_ok=True)
                 kept = con.execute(f"COPY ({query}) TO {_lit(str(to_parquet))} (FORMAT parquet)").fetchall()[0][0]
@@ -189,7 +197,7 @@ def _read_header(path: Path) -> list[str]:
 
 
 def _parse_sql(found: dict[str, str], col: Callable[[str], str], platform: str | None, country: str | None,
-               category: str | None) -> str:
+               category: str | None, names: dict[str, str | None]) -> str:
     lit = lambda v: "NULL" if v is None else "'" + v.replace("'", "''") + "'"
     week = col("week")
     iso_week = f"regexp_extract({week}, '^(\\d{{4}})-?[Ww](\\d{{2}})$', ['y', 'w'])"
@@ -208,7 +216,7 @@ def _parse_sql(found: dict[str, str], col: Callable[[str], str], platform: str |
                     WHEN {iso_week}.y <> '' AND {iso_week}.w::INT NOT BETWEEN 1 AND 53 THEN NULL
                     ELSE {week_monday} END AS monday,
                coalesce({lit(platform)}, {col("platform")}) AS platform,
-               coalesce({lit(country)}, {_country_sql(col("country"))}) AS country,
+               coalesce({lit(country)}, {_country_sql(col("country"), names)}) AS country,
                {col("country")} AS country_text,
                coalesce({lit(category)}, nullif({col("category")}, '')) AS category,
                nullif({col("year")}, '') AS year_text, try_cast(nullif({col("year")}, '') AS INTEGER) AS year,
@@ -218,10 +226,14 @@ def _parse_sql(found: dict[str, str], col: Callable[[str], str], platform: str |
         FROM raw"""
 
 
-def _country_sql(text: str) -> str:
+def _country_sql(text: str, names: dict[str, str | None]) -> str:
+    """SQL: the code of the country in ``text`` ('?' when it is none); ``names`` maps the file's country
+    names (and three-letter codes) to codes, found beforehand."""
+    known = "".join(f"WHEN {_lit(n)} THEN {_lit(c)} " for n, c in names.items() if c)
     return (f"CASE WHEN {text} IS NULL OR {text} = '' THEN NULL "
             f"WHEN lower({text}) IN {tuple(WORLD)} THEN 'world' "
-            f"WHEN regexp_matches({text}, '^[A-Za-z]{{2}}$') THEN upper({text}) ELSE '?' END")
+            f"WHEN regexp_matches({text}, '^[A-Za-z]{{2}}$') THEN upper({text}) "
+            + (f"ELSE CASE {text} {known}ELSE '?' END END" if known else "ELSE '?' END"))
 
 
 _KIND_SQL = "CASE kind_text " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in KINDS.items()) + " END"
@@ -257,12 +269,13 @@ def _rows_sql(fetched: datetime, name: str, import_name: str) -> str:
 
 
 def _country_code(text: str | None) -> str | None:
+    """'world' for the whole world, else the alpha-2 code of a country given by code or name."""
     if text is None or not text.strip():
         return None
     t = text.strip()
     if t.lower() in WORLD:
         return "world"
-    return t.upper() if len(t) == 2 and t.isalpha() else None
+    return country_code(t)
 
 
 def _check_row(get: Callable[[str], str | None], platform: str | None, country: str | None) -> str | None:
@@ -285,7 +298,7 @@ def _check_row(get: Callable[[str], str | None], platform: str | None, country: 
     if not (platform or (get("platform") or "").strip()):
         return "platform is empty (give it in the file or with --platform)"
     if country is None and (get("country") or "").strip() and _country_code(get("country")) is None:
-        return f"country {get('country')!r} is not a two-letter code or 'world'"
+        return f"country {get('country')!r} is not a country (a name, a two- or three-letter code) or 'world'"
     year = (get("year") or "").strip()
     if year and (not year.isdigit() or not 1870 <= int(year) <= 2100):
         return f"year {year!r} is not a year"
