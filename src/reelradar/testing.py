@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from reelradar.catalog.ensure import build_demo
 from reelradar.config import Settings, load_settings
@@ -135,7 +136,7 @@ class RecommenderContract:
     def make_data(self) -> object:
         return contract_interactions()
 
-    def _queries(self, rec: object, data: object) -> list[object]:
+    def _queries(self, rec: object, data: object) -> list[Any]:
         import numpy as np
 
         from reelradar.recommend.base import Query

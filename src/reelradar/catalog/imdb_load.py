@@ -313,7 +313,7 @@ class ImdbLoader:
             self._seasons(con)
         con.execute("DROP TABLE IF EXISTS _imdb_dropped")
         for table in ("title", "title_aka", "person", "credit", "rating"):
-            rep.rows[table] = int(con.execute(f"SELECT count(*) FROM {table} WHERE source = 'imdb'").fetchone()[0])
+            rep.rows[table] = int(con.execute(f"SELECT count(*) FROM {table} WHERE source = 'imdb'").fetchall()[0][0])
 
     def _leave_out(self, con: duckdb.DuckDBPyConnection) -> None:
         """Remove video games, unknown title types, rows without a title, and (with skip_adult) adult
@@ -323,7 +323,7 @@ class ImdbLoader:
         con.execute(f"""CREATE TEMP TABLE _imdb_dropped AS
                         SELECT id, CASE WHEN starts_with(kind, '?') THEN kind ELSE 'adult' END AS why
                         FROM title WHERE source = 'imdb' AND (starts_with(kind, '?') {adult})""")
-        if not con.execute("SELECT count(*) FROM _imdb_dropped").fetchone()[0]:
+        if not con.execute("SELECT count(*) FROM _imdb_dropped").fetchall()[0][0]:
             return
         con.execute("""INSERT INTO _imdb_dropped
                        SELECT id, 'episodes of series left out' FROM title
@@ -347,7 +347,7 @@ class ImdbLoader:
         """Keep the first row of each id (IMDb has shipped the same person twice in name.basics)."""
         extra = con.execute(
             f"SELECT count(*) - count(DISTINCT id) FROM {table} WHERE source = 'imdb'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not extra:
             return
         con.execute(f"""DELETE FROM {table} WHERE rowid IN (
@@ -456,7 +456,7 @@ def update_imdb(
         akas_languages=list(settings.imdb_akas_languages), memory_limit=settings.imdb_memory_limit,
     )
     if from_dir is not None:
-        files, fetched = locate(from_dir), []
+        files, fetched = locate(from_dir), []  # type: ignore[var-annotated]
     else:
         files, fetched = download(settings, progress=progress, notify=notify)
     loader = ImdbLoader(files, options, notify=notify)

@@ -224,7 +224,8 @@ def _ranked(con: duckdb.DuckDBPyConnection, q: str, words: list[str], options: l
     postings = " UNION ALL ".join(
         ["SELECT rowid AS rid, *, string_split(name, ' ') AS words FROM search_posting WHERE word = ?"] * len(anchor_words))
     params = list(anchor_words)
-    filters, fparams = [], []
+    filters: list[str] = []
+    fparams: list[object] = []
     for i, o in enumerate(options):
         if i != anchor:
             filters.append("list_has_any(words, ?::VARCHAR[])")
@@ -267,7 +268,8 @@ def _ranked(con: duckdb.DuckDBPyConnection, q: str, words: list[str], options: l
 
 def _scan(con: duckdb.DuckDBPyConnection, q: str, *, kind: str | None, year: int | None, limit: int) -> list[SearchHit]:
     """The index-less search of catalogs built before the index: a scan of every title name."""
-    filters, params = ["t.kind <> 'season'"], []
+    filters: list[str] = ["t.kind <> 'season'"]
+    params: list[object] = []
     if kind:
         filters.append("t.kind = ?")
         params.append(kind)

@@ -138,7 +138,7 @@ class ContentModel(Recommender):
         per_row = np.diff(rows.indptr)
         # sum over the few features these rows use, never over the whole feature space
         feats, where = np.unique(rows.indices, return_inverse=True)
-        summed = np.bincount(where, weights=rows.data * np.repeat(weights, per_row), minlength=len(feats))
+        summed = np.bincount(where, weights=rows.data * np.repeat(weights, per_row), minlength=len(feats)).astype(float)
         summed /= max(float(np.abs(weights).sum()), 1e-9)
         keep = np.flatnonzero(summed)
         if len(keep) > self.profile_features:

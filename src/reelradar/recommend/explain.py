@@ -121,8 +121,8 @@ def like_reasons(index: ContentIndex, seed: int, cand: int, limit: int = 5) -> l
         if fid in named_people:
             continue
         roles = [r for r, _, _ in by_person.get(fid, [])]
-        role = next((r for r in ("creator", "director", "writer", "producer") if r in roles), None)
-        words = ROLE_WORDS.get(role or "", "made by")
+        main_role = next((r for r in ("creator", "director", "writer", "producer") if r in roles), None)
+        words = ROLE_WORDS.get(main_role or "", "made by")
         src = by_person.get(fid, [("", None, -1)])[0][2]
         scored.append((weight, Reason(f"also {words} {label(fid)}", "people", index.sources[src] if src >= 0 else None)))
     cast = [(f, w) for f, w in shared.get("cast", []) if f not in named_people][:3]

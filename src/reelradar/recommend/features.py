@@ -267,7 +267,7 @@ def build_index(con: duckdb.DuckDBPyConnection) -> ContentIndex:
         awareness=floats("awareness"), evidence=np.nan_to_num(floats("evidence")),
         momentum=_momentum(con, ix, n), matrix=matrix, columns=matrix.tocsc(),
         feature_block=np.asarray(f.blocks, dtype=np.int8), feature_key=np.asarray(f.keys, dtype=object),
-        feature_label=np.asarray(f.labels, dtype=object), **credit, relations=relations, works=works,
+        feature_label=np.asarray(f.labels, dtype=object), **credit, relations=relations, works=works,  # type: ignore[arg-type]
         sources=sources, title_source=title_source,
         title_day=np.asarray(np.ma.filled(np.ma.asarray(t["day"], dtype=np.int64), -1), dtype=np.int32),
         offer_title=np.asarray(offers["i"], dtype=np.int32),

@@ -218,7 +218,7 @@ class Hybrid(Recommender):
                 value = _ndcg10(np.where(seen, -np.inf, blended), held)
                 if value > best + 1e-9:  # strict: on ties the simpler blend (earlier in the grid) stays
                     best, best_w = value, w
-            self.weights = {"ease": 1.0, **best_w}
+            self.weights = {"ease": 1.0, **{str(k): v for k, v in best_w.items()}}
             self.validation_ndcg = best
         else:
             self.weights = {"ease": 1.0, **{k: 0.0 for k in keys}}
