@@ -70,9 +70,9 @@ CHART_ROWS = """(SELECT platform, coalesce(country, '?') AS country, coalesce(ca
 
 def has_chart_tables(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(
-        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'chart_momentum') "
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('chart_momentum', 'chart_period')) "
         "+ (SELECT count(*) FROM meta WHERE key = 'charts.positions_sql')"
-    ).fetchall()[0][0] == 2)
+    ).fetchall()[0][0] == 3)
 
 
 def lit(value: object) -> str:
@@ -85,8 +85,10 @@ def positions(con: duckdb.DuckDBPyConnection, where: str) -> str:
     each row (title as charted, hours, views, provenance). ``where`` keeps whole charts or whole items."""
     from reelradar.analytics.charts import positions_sql
 
-    return f"""(SELECT p.*, e.raw_title, e.season_title, e.hours, e.views, e.source, e.via, e.as_of
-      FROM {positions_sql(con, where)} p JOIN (SELECT * FROM chart_entry WHERE {where}) e
+    # The chart rows are read once (a scan of chart_entry), then both the windows and the join use them.
+    return f"""(WITH _rows AS MATERIALIZED (SELECT * FROM chart_entry WHERE {where})
+      SELECT p.*, e.raw_title, e.season_title, e.hours, e.views, e.source, e.via, e.as_of
+      FROM {positions_sql(con, where, relation="_rows")} p JOIN _rows e
         ON e.points IS NOT NULL AND e.platform = p.platform
         AND coalesce(e.country, '?') = p.country AND coalesce(e.category, '') = p.category
         AND e.period_start = p.period_start
@@ -94,9 +96,11 @@ def positions(con: duckdb.DuckDBPyConnection, where: str) -> str:
 
 
 def chart_where(platform: str, country: str, category: str) -> str:
-    """SQL over chart_entry: the rows of one chart."""
-    return (f"platform = {lit(platform)} AND coalesce(country, '?') = {lit(country)} "
-            f"AND coalesce(category, '') = {lit(category)}")
+    """SQL over chart_entry: the rows of one chart (country '?': not stated; category '': none). Plain
+    comparisons on the stored columns, which DuckDB applies inside the scan."""
+    ctry = "country IS NULL" if country == "?" else f"country = {lit(country)}"
+    cat = "(category IS NULL OR category = '')" if category == "" else f"category = {lit(category)}"
+    return f"platform = {lit(platform)} AND {ctry} AND {cat}"
 
 
 def _require(con: duckdb.DuckDBPyConnection) -> None:
@@ -131,7 +135,7 @@ def chart_view(
         params.append(category)
     charts = con.execute(
         f"""SELECT platform, country, category, max(period_start), count(DISTINCT period_start)
-            FROM {CHART_ROWS} WHERE {" AND ".join(where)} GROUP BY 1, 2, 3 ORDER BY platform, country = 'world' DESC,
+            FROM chart_period WHERE {" AND ".join(where)} GROUP BY 1, 2, 3 ORDER BY platform, country = 'world' DESC,
             country, category""",
         params,
     ).fetchall()
@@ -166,16 +170,16 @@ def _window(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, late
         a, b = parse_week(week)
         return a, b, a - timedelta(days=7), a - timedelta(days=1)
     if day is not None:
-        row = con.execute(f"SELECT max(period_start), max(period_end) FROM {CHART_ROWS} WHERE {same} "
+        row = con.execute(f"SELECT max(period_start), max(period_end) FROM chart_period WHERE {same} "
                           "AND period_start <= ? AND period_end >= ?", [*key, day, day]).fetchone()
         if row is None or row[0] is None:
             return None
         a, b = row
     else:
-        a, b = con.execute(f"SELECT period_start, max(period_end) FROM {CHART_ROWS} WHERE {same} "
+        a, b = con.execute(f"SELECT period_start, max(period_end) FROM chart_period WHERE {same} "
                            "AND period_start = ? GROUP BY 1", [*key, latest]).fetchall()[0]
-    prev = con.execute(f"SELECT max(period_start), max(period_end) FROM {CHART_ROWS} WHERE {same} "
-                       f"AND period_start < ? AND period_start = (SELECT max(period_start) FROM {CHART_ROWS} "
+    prev = con.execute(f"SELECT max(period_start), max(period_end) FROM chart_period WHERE {same} "
+                       f"AND period_start < ? AND period_start = (SELECT max(period_start) FROM chart_period "
                        f"WHERE {same} AND period_start < ?)", [*key, a, *key, a]).fetchone()
     pa_, pb = (prev if prev and prev[0] is not None else (a - (b - a) - timedelta(days=1), a - timedelta(days=1)))
     return a, b, pa_, pb
@@ -187,7 +191,7 @@ _AGG = """SELECT item, any_value(title_id) AS title_id, any_value(raw_title) AS 
                  bool_or(is_new) AS new, sum(least(period_end, $b) - greatest(period_start, $a) + 1)::INT AS days,
                  sum(hours) AS hours, sum(views) AS views,
                  any_value(source) AS source, any_value(via) AS via, max(as_of) AS as_of
-          FROM {positions} x
+          FROM pos x
           WHERE platform = $p AND country = $c AND category = $k AND period_start >= $a AND period_start <= $b
           GROUP BY item"""
 
@@ -204,12 +208,14 @@ def _offered(con: duckdb.DuckDBPyConnection, rows: list[ChartRow], services: Fil
 def _one_chart(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, a: date, b: date, pa_: date,
                pb: date, limit: int) -> ChartTable:
     periods = con.execute(
-        f"SELECT count(DISTINCT period_start) FROM {CHART_ROWS} WHERE platform = ? AND country = ? "
+        f"SELECT count(DISTINCT period_start) FROM chart_period WHERE platform = ? AND country = ? "
         "AND category = ? AND period_start BETWEEN ? AND ?", [plat, ctry, cat, a, b]).fetchall()[0][0]
     aggregated = periods > 1
     pos = "rank() OVER (ORDER BY points DESC, best_rank)" if aggregated else "best_rank"
-    agg = _AGG.replace("{positions}", positions(con, chart_where(plat, ctry, cat)))
-    sql = f"""WITH cur AS ({agg}), prev AS ({agg.replace("$a", "$pa").replace("$b", "$pb")})
+    # The chart's positions once for both periods, up to the one shown: a row's running counts and
+    # previous rank depend only on the rows before it.
+    rows = positions(con, f"{chart_where(plat, ctry, cat)} AND period_start <= {lit(b.isoformat())}::DATE")
+    sql = f"""WITH pos AS MATERIALIZED ({rows}), cur AS ({_AGG}), prev AS ({_AGG.replace("$a", "$pa").replace("$b", "$pb")})
               SELECT {pos} AS position, cur.*, prev_pos.position AS previous
               FROM cur LEFT JOIN (SELECT item, {pos} AS position FROM prev) prev_pos USING (item)
               ORDER BY position, points DESC, title LIMIT $limit"""

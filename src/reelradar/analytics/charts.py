@@ -10,6 +10,7 @@
   absent), the change (positive = climbed), new entry (first period in this chart), weeks and days in
   the top 10 so far (weeks: distinct Monday–Sunday weeks), and peak rank so far. Titles as charted,
   hours, views and provenance stay in ``chart_entry`` (``chart_views`` joins them back).
+- ``chart_period``: each chart's periods (start, end).
 - ``chart_stats``: per chart and item, weeks and days in the top 10, peak rank and its first period,
   first and last period, points.
 - ``chart_totals``: points per title, platform, level (``world`` charts or ``countries``) and week.
@@ -242,6 +243,8 @@ def compute_chart_tables(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     rows = chart_rows(be.table("_chart_entry_rid"))
     try:
         with duckdb_settings(con, preserve_insertion_order="false", memory_limit=CHART_MEMORY):
+            # each chart's periods (what charts exist, their latest and previous periods), read by every chart view
+            materialize(be, "chart_period", rows.select(*CHART, "period_start", "period_end").distinct())
             materialize(be, "chart_stats", chart_stats(rows))
             materialize(be, "chart_totals", points_totals(rows, "week", ["platform", "level"]))
             materialize(be, "chart_momentum", momentum(rows, s, since=momentum_since(con, s)))
@@ -265,12 +268,14 @@ def momentum_since(con: duckdb.DuckDBPyConnection, s: Settings) -> date | None:
     return None if row is None else row[0]
 
 
-def positions_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
+def positions_sql(con: duckdb.DuckDBPyConnection, where: str, *, relation: str | None = None) -> str:
     """A subquery of ``chart_positions`` over the ``chart_entry`` rows ``where`` selects (SQL over
     ``chart_entry``'s columns, literals inlined). ``where`` must keep whole charts (platform, country,
     category) for previous ranks and movement, or at least whole items for the running counts (weeks,
-    days, peak so far): the windows only see the rows it keeps."""
+    days, peak so far): the windows only see the rows it keeps. With ``relation`` (a name the caller's
+    query defines, holding those rows), that is read instead."""
     row = con.execute("SELECT value FROM meta WHERE key = 'charts.positions_sql'").fetchone()
     if row is None:
         raise LookupError("no chart positions in this catalog")
-    return "(" + str(row[0]).replace('"chart_entry"', f"(SELECT * FROM chart_entry WHERE {where})") + ")"
+    source = relation or f"(SELECT * FROM chart_entry WHERE {where})"
+    return "(" + str(row[0]).replace('"chart_entry"', source) + ")"

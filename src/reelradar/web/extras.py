@@ -204,12 +204,12 @@ def charts(con: duckdb.DuckDBPyConnection, platform: str | None, country: str | 
 
 def chart_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Platforms, countries and categories the chart tables hold, for the charts page's filters."""
-    from reelradar.analytics.chart_views import CHART_ROWS, has_chart_tables
+    from reelradar.analytics.chart_views import has_chart_tables
 
     if not has_chart_tables(con):
         return {"platform": [], "country": [], "category": []}
     return {col: [r[0] for r in con.execute(
-        f"SELECT DISTINCT {col} FROM {CHART_ROWS} WHERE {col} IS NOT NULL ORDER BY 1").fetchall()]
+        f"SELECT DISTINCT {col} FROM chart_period WHERE {col} IS NOT NULL ORDER BY 1").fetchall()]
         for col in ("platform", "country", "category")}
 
 
