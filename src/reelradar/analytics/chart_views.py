@@ -208,14 +208,14 @@ def _offered(con: duckdb.DuckDBPyConnection, rows: list[ChartRow], services: Fil
 def _one_chart(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, a: date, b: date, pa_: date,
                pb: date, limit: int) -> ChartTable:
     periods = con.execute(
-        f"SELECT count(DISTINCT period_start) FROM chart_period WHERE platform = ? AND country = ? "
+        "SELECT count(DISTINCT period_start) FROM chart_period WHERE platform = ? AND country = ? "
         "AND category = ? AND period_start BETWEEN ? AND ?", [plat, ctry, cat, a, b]).fetchall()[0][0]
     aggregated = periods > 1
     pos = "rank() OVER (ORDER BY points DESC, best_rank)" if aggregated else "best_rank"
     # The chart's positions once for both periods, up to the one shown: a row's running counts and
     # previous rank depend only on the rows before it.
-    rows = positions(con, f"{chart_where(plat, ctry, cat)} AND period_start <= {lit(b.isoformat())}::DATE")
-    sql = f"""WITH pos AS MATERIALIZED ({rows}), cur AS ({_AGG}), prev AS ({_AGG.replace("$a", "$pa").replace("$b", "$pb")})
+    shown = positions(con, f"{chart_where(plat, ctry, cat)} AND period_start <= {lit(b.isoformat())}::DATE")
+    sql = f"""WITH pos AS MATERIALIZED ({shown}), cur AS ({_AGG}), prev AS ({_AGG.replace("$a", "$pa").replace("$b", "$pb")})
               SELECT {pos} AS position, cur.*, prev_pos.position AS previous
               FROM cur LEFT JOIN (SELECT item, {pos} AS position FROM prev) prev_pos USING (item)
               ORDER BY position, points DESC, title LIMIT $limit"""
