@@ -324,6 +324,20 @@ def test_cli_update_then_where_credits_justwatch(tiny: Settings, fake: FakeTmdb,
     assert "Where-to-watch data by JustWatch, via TMDB." in out.stdout
     assert "Prime Video · subscription · country not stated by the source" in out.stdout
     assert "returning series · next episode S2E1 “Hand-made Episode” on 2026-12-03 — TMDB" in out.stdout
+    # the title card says it too: `show`, its JSON, and the web page read the same card
+    shown = CliRunner().invoke(app, ["--data-dir", str(tiny.data_dir), "show", "Ballard"])
+    assert "on air: returning series · next episode S2E1 “Hand-made Episode” on 2026-12-03 — TMDB" in shown.stdout
+    card = json.loads(CliRunner().invoke(app, ["--data-dir", str(tiny.data_dir), "show", "Ballard", "--json"]).stdout)
+    assert card["airing"].startswith("returning series · next episode S2E1")
+    from fastapi.testclient import TestClient
+
+    from reelradar.api import create_app
+    from reelradar.config import load_settings
+
+    with TestClient(create_app(load_settings(data_dir=tiny.data_dir))) as c:
+        page = c.get(f"/title/{card['id']}")
+    assert page.status_code == 200
+    assert "On air: returning series · next episode S2E1 “Hand-made Episode” on 2026-12-03 — TMDB" in page.text
 
 
 def test_cli_without_a_key_says_so_in_one_line(tiny: Settings) -> None:

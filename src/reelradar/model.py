@@ -143,6 +143,7 @@ class TitleCard:
     status: str | None
     demo: bool
     provenance: Provenance
+    airing: str | None = None  # a series' status and next episode, with source and date
     xids: dict[str, str] = field(default_factory=dict)
     credits: list[Credit] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)

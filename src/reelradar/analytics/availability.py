@@ -131,18 +131,26 @@ def where(con: duckdb.DuckDBPyConnection, title_id: str, profile: Profile, *, co
         out.other_countries = [c for (c,) in con.execute(
             "SELECT DISTINCT country FROM offer WHERE title_id = ? AND country IS NOT NULL AND country <> ? ORDER BY 1",
             [title_id, country]).fetchall()]
-    st = con.execute(
-        """SELECT status, next_air_date, next_season, next_episode, next_name, source, CAST(fetched_at AS DATE)
-           FROM series_status WHERE title_id = ? ORDER BY fetched_at DESC NULLS LAST LIMIT 1""", [title_id]).fetchall()
-    if st:
-        status, day, season, episode, name, source, as_of = st[0]
-        nxt = (f"next episode S{season}E{episode}" + (f" “{name}”" if name else "") + f" on {day}") if day else "no next episode announced"
-        out.status = f"{status or 'status unknown'} · {nxt} — {labels.provenance(source, None, as_of).text()}"
+    out.status = airing(con, title_id, labels)
     out.credits = [c for (c,) in con.execute(
         "SELECT DISTINCT credit FROM source_info WHERE source IN (SELECT unnest(?)) AND credit IS NOT NULL ORDER BY 1",
         [sorted(sources)]).fetchall()]
     return out
 
+
+
+def airing(con: duckdb.DuckDBPyConnection, title_id: str, labels: Labels) -> str | None:
+    """A series' status and next episode as its source last gave them ("returning series · next episode
+    S2E1 “Title” on 2026-12-03 — TMDB, 2026-11-20"); None when no source said."""
+    st = con.execute(
+        """SELECT status, next_air_date, next_season, next_episode, next_name, source, CAST(fetched_at AS DATE)
+           FROM series_status WHERE title_id = ? ORDER BY fetched_at DESC NULLS LAST LIMIT 1""", [title_id]).fetchall()
+    if not st:
+        return None
+    status, day, season, episode, name, source, as_of = st[0]
+    nxt = (f"next episode S{season}E{episode}" + (f" “{name}”" if name else "") + f" on {day}") if day \
+        else "no next episode announced"
+    return f"{status or 'status unknown'} · {nxt} — {labels.provenance(source, None, as_of).text()}"
 
 @dataclass
 class OfferChange:

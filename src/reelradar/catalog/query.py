@@ -29,6 +29,10 @@ def title_card(con: duckdb.DuckDBPyConnection, title_id: str) -> TitleCard:
         season_count=row[11], episode_count=row[12], status=row[13], demo=bool(row[14]),
         provenance=labels.provenance(row[15], None, fetched),
     )
+    if card.kind in ("series", "miniseries"):
+        from reelradar.analytics.availability import airing
+
+        card.airing = airing(con, title_id, labels)
     card.xids = dict(con.execute("SELECT source, xid FROM title_xid WHERE title_id = ?", [title_id]).fetchall())
     card.credits = [
         Credit(person_id=r[0], name=r[1], role=r[2], character=r[3], ordering=r[4], source=labels.name(r[5]))

@@ -97,6 +97,8 @@ def print_card(card: TitleCard) -> None:
     line(" · ".join(f for f in facts if f))
     if card.overview:
         line(card.overview)
+    if card.airing:
+        line(f"on air: {card.airing}")
     line(f"facts from {card.provenance.text()}")
     if card.pick:
         line(f"acclaim {pct(card.pick.acclaim)} · awareness {pct(card.pick.awareness)}", style="bold")
