@@ -134,3 +134,27 @@ def test_new_on_services_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert [(n["title_id"], n["provider"]) for n in data["new"]] == [("demo:bosch", "Netflix")]
     out = runner.invoke(app, ["--data-dir", str(s.data_dir), "new-on-services", "--days", "0"])
     assert out.exit_code == 2 and "--days" in out.output
+
+
+def test_new_on_services_page_and_api(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from reelradar.api import create_app
+    from reelradar.config import load_settings
+
+    s = snapshot_catalog(tmp_path)
+    with TestClient(create_app(load_settings(data_dir=s.data_dir))) as c:
+        page = c.get("/new")
+        assert page.status_code == 200 and "No services in your profile" in page.text
+    mine = load_settings(data_dir=s.data_dir, services=["Netflix", "Prime Video"], country="US")
+    with TestClient(create_app(mine)) as c:
+        page = c.get("/new?days=3650")
+        api = c.get("/api/v1/new-on-services?days=3650").json()
+        bad = c.get("/new?days=0")
+    assert page.status_code == 200
+    new_part, gone_part = page.text.split('aria-label="No longer seen"')
+    assert "Bosch" in new_part and "Netflix" in new_part and "JustWatch via TMDB, 2026-11-10" in new_part
+    assert "Amazon Prime Video" in gone_part and "2026-11-01" in gone_part
+    assert [(n["title_id"], n["provider"]) for n in api["new"]] == [("demo:bosch", "Netflix")]
+    assert [(g["title_id"], g["provider"]) for g in api["gone"]] == [("demo:bosch", "Amazon Prime Video")]
+    assert bad.status_code == 422

@@ -95,6 +95,18 @@ def like_route(
     return {"seed": seed, "items": found}
 
 
+@router.get("/new-on-services", summary="Titles new on (or gone from) your services")
+def new_on_services_route(
+    days: int = Query(7, ge=1, le=3650, description="How far back to look, in days."),
+    settings: Settings = Depends(settings_of), con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Any:
+    """``reelradar new-on-services``: offers on the profile's services (country, offer types) first
+    seen, or no longer seen, in the last ``days`` days, each with its source and date."""
+    from reelradar.analytics.availability import current_profile, offer_changes
+
+    return offer_changes(con, current_profile(settings), days=days)
+
+
 @router.get("/recommend", summary="Recommendations for you")
 def recommend_route(
     request: Request,

@@ -188,6 +188,18 @@ def charts_page(
                 state=state)
 
 
+@router.get("/new")
+def new_page(
+    request: Request, days: int = Query(7, ge=1, le=3650),
+    settings: Settings = Depends(settings_of), con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """What appeared on (or left) the person's services, from comparing offer snapshots."""
+    from reelradar.analytics.availability import offer_changes
+
+    changes = offer_changes(con, profile_or_default(request, settings), days=days)
+    return page(request, "new.html", changes=changes, days=days)
+
+
 @router.get("/profile")
 def profile_page(
     request: Request, settings: Settings = Depends(settings_of), con: duckdb.DuckDBPyConnection = Depends(catalog),
