@@ -74,3 +74,19 @@ def test_a_manual_link_wins_over_a_later_import(user_settings: Settings,
     with UserStore(user_settings.users_path) as store:
         watched = [i.title_id for i in store.interactions("watched")]
     assert "tt0099726" in watched and "tt0113277" not in watched
+
+
+def test_actions_for_one_title_agree_with_all_interactions(user_settings: Settings,
+                                                           demo_con: duckdb.DuckDBPyConnection) -> None:
+    # the title page asks for one title's actions; the answer must be what the whole history says,
+    # manual links and unlinks included
+    report = import_export(user_settings, "letterboxd", ZIP, demo_con)
+    with UserStore(user_settings.users_path) as store:
+        store.link(next(r.record for r in report.rows if r.said["title"] == "Hamlet"), "tt0099726")
+        store.unlink(next(r.record for r in report.rows if r.said["title"] == "Heat"))
+        every = store.interactions()
+        linked = {i.title_id for i in every if i.title_id}
+        assert len(linked) >= 3
+        ids = linked | {"tt0113277", "no-such-title"}
+        for title_id in ids:
+            assert store.actions_for(title_id) == {i.action for i in every if i.title_id == title_id}, title_id

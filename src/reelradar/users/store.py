@@ -130,6 +130,17 @@ class UserStore:
                                        xids=dict(v.record.xids)))
         return out
 
+    def actions_for(self, title_id: str) -> set[str]:
+        """What was done with one catalog title: the actions of the records that stand for it (linked by
+        hand, or matched strongly and not unlinked), read without going through every record."""
+        o, m, i = t.title_override, t.title_match, t.interaction
+        mine = (sa.select(t.item.c.id)
+                .outerjoin(m, m.c.item_id == t.item.c.id).outerjoin(o, o.c.item_id == t.item.c.id)
+                .where(sa.or_(o.c.title_id == title_id,
+                              sa.and_(o.c.item_id.is_(None), m.c.title_id == title_id, m.c.verdict.in_(COUNTED)))))
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(sa.select(i.c.action).where(i.c.item_id.in_(mine)).distinct())}
+
     def add_interaction(self, interaction: Interaction, *, name: str | None = None, year: int | None = None,
                         kind: str | None = None) -> int:
         """Record something a person did with a catalog title (watchlist, watched, dismissed, liked,

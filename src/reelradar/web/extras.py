@@ -234,7 +234,7 @@ def store_error(request: Request) -> str | None:
 def title_state(request: Request, title_id: str) -> set[str]:
     """What the person already did with this title (watchlist, watched, dismissed, ...)."""
     try:
-        return {i.action for i in _store(request).interactions() if i.title_id == title_id}
+        return _store(request).actions_for(title_id)
     except ReelradarError:
         return set()
 
