@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from reelradar.catalog.db import check_version
+from reelradar.catalog.db import check_version, connect
 from reelradar.errors import CatalogError
 
 ALIAS = "live_catalog"
@@ -30,7 +30,7 @@ ALIAS = "live_catalog"
 
 def attach_catalog(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection whose default catalog is the file at ``path`` (checked like open_catalog)."""
-    con = duckdb.connect()
+    con = connect()
     try:
         con.execute(f"ATTACH ? AS {ALIAS} (READ_ONLY)", [str(path)])
         con.execute(f"USE {ALIAS}")
