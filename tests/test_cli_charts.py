@@ -60,6 +60,10 @@ def test_import_reimport_and_bad_files(own_demo: Settings) -> None:
         assert len(message) == 1 and name + where in message[0] and message[0].startswith("reelradar: ")
     assert chart_rows(own_demo) == after
     assert sorted(p.name for p in (own_demo.staged_dir / "chart_entry").glob("*.parquet")) == staged
+    # a country may be asked for by name or code, as files may give it
+    by_code = run(own_demo, "charts", "--platform", "Prime Video", "--country", "US", "--json")
+    by_name = run(own_demo, "charts", "--platform", "Prime Video", "--country", "United States", "--json")
+    assert by_code.exit_code == 0 and by_code.stdout == by_name.stdout and "Ballard" in by_name.stdout
 
 
 def test_charts_unresolved_history_and_hot(own_demo: Settings, tmp_path: Path) -> None:

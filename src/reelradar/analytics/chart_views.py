@@ -128,8 +128,10 @@ def chart_view(
         where.append("lower(platform) = lower(?)")
         params.append(platform)
     if country:
+        from reelradar.sources.charts_csv import country_or_world
+
         where.append("lower(country) = lower(?)")
-        params.append("world" if country.lower() in ("world", "global") else country)
+        params.append(country_or_world(country) or country)  # "United States", "USA" and "us" alike
     if category:
         where.append("lower(category) = lower(?)")
         params.append(category)

@@ -132,7 +132,7 @@ def read_chart_csv(
     found = map_header(header, columns, path)
     check_fields(found, platform, path, header)
     if country is not None:
-        given, country = country, _country_code(country)
+        given, country = country, country_or_world(country)
         if country is None:
             raise BadInput(f"--country {given!r} is not a country (a name, a two- or three-letter code) or 'world'")
     fetched = (fetched_at or datetime.now(UTC)).replace(tzinfo=None, microsecond=0)
@@ -160,7 +160,7 @@ def read_chart_csv(
             ).fetchall()[0]
             if total == 0:
                 raise BadInput(f"{path}: no chart rows below the header")
-            codes = {n: _country_code(n) for n in names or []}
+            codes = {n: country_or_world(n) for n in names or []}
             con.execute(f"""CREATE TEMP VIEW parsed AS
                 SELECT *, coalesce(day, monday) AS period_start,
                        CASE WHEN day IS NOT NULL THEN day ELSE monday + 6 END AS period_end,
@@ -268,7 +268,7 @@ def _rows_sql(fetched: datetime, name: str, import_name: str) -> str:
         FROM g JOIN k ON g.title = k.title AND g.year IS NOT DISTINCT FROM k.year"""
 
 
-def _country_code(text: str | None) -> str | None:
+def country_or_world(text: str | None) -> str | None:
     """'world' for the whole world, else the alpha-2 code of a country given by code or name."""
     if text is None or not text.strip():
         return None
@@ -297,7 +297,7 @@ def _check_row(get: Callable[[str], str | None], platform: str | None, country: 
         return f"week {week!r} is neither an ISO week (2025-W28) nor a date (YYYY-MM-DD)"
     if not (platform or (get("platform") or "").strip()):
         return "platform is empty (give it in the file or with --platform)"
-    if country is None and (get("country") or "").strip() and _country_code(get("country")) is None:
+    if country is None and (get("country") or "").strip() and country_or_world(get("country")) is None:
         return f"country {get('country')!r} is not a country (a name, a two- or three-letter code) or 'world'"
     year = (get("year") or "").strip()
     if year and (not year.isdigit() or not 1870 <= int(year) <= 2100):
