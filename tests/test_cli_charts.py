@@ -4,6 +4,7 @@ unresolved rows, history with a plot, hot picks, and a rebuild that keeps and re
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -126,3 +127,22 @@ def test_rebuild_keeps_and_relinks_chart_rows(own_demo: Settings) -> None:
         assert con.execute("SELECT count(*) FROM chart_momentum").fetchone()[0] > 0
     finally:
         con.close()
+
+
+def test_an_import_clears_what_killed_imports_left(own_demo: Settings) -> None:
+    import subprocess
+    import sys
+
+    folder = own_demo.staged_dir / "chart_entry"
+    folder.mkdir(parents=True, exist_ok=True)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    dead = int(gone.stdout)  # a process that has ended
+    (folder / f".incoming-{dead}.tmp").write_bytes(b"half a parquet file")
+    (folder / f".spill-{dead}").mkdir()
+    (folder / f".spill-{dead}" / "duckdb_temp_block").write_bytes(b"x")
+    live = folder / f".incoming-{os.getppid()}.tmp"  # a process still running: not ours to remove
+    live.write_bytes(b"in use")
+    assert run(own_demo, "import", "chart", str(DATA / "prime.csv")).exit_code == 0
+    assert not (folder / f".incoming-{dead}.tmp").exists() and not (folder / f".spill-{dead}").exists()
+    assert live.exists()

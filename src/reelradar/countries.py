@@ -17,7 +17,7 @@ ALIASES = {
     "democratic republic of the congo": "CD", "congo-kinshasa": "CD", "republic of the congo": "CG",
     "congo-brazzaville": "CG", "the netherlands": "NL", "holland": "NL", "korea": "KR",
     "republic of korea": "KR", "north korea": "KP", "vatican": "VA", "vatican city": "VA",
-    "east timor": "TL", "burma": "MM", "the bahamas": "BS", "the gambia": "GM", "us": "US",
+    "east timor": "TL", "burma": "MM", "the bahamas": "BS", "the gambia": "GM",
     "united states of america": "US", "u.s.": "US", "u.k.": "GB", "uae": "AE", "st. lucia": "LC",
     "st. kitts and nevis": "KN", "st. vincent and the grenadines": "VC", "sao tome and principe": "ST",
 }

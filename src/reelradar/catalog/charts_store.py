@@ -426,11 +426,15 @@ def import_chart_file(
     notify: Callable[[str], None] = lambda _: None,
 ) -> dict[str, object]:
     """``reelradar import chart``: parse a chart CSV (all or nothing) and apply it to the catalog."""
+    from reelradar.catalog.db import clean_dead_process_files
     from reelradar.sources.charts_csv import read_chart_csv
 
     # Parsed straight to a Parquet file beside the staged data: a chart of millions of rows never sits
     # whole in Python memory, and the file becomes the staged copy once the catalog write succeeds.
     incoming = settings.staged_dir / "chart_entry" / f".incoming-{os.getpid()}.tmp"
+    if incoming.parent.is_dir():  # what imports killed half-way left behind
+        for prefix in (".incoming-", ".spill-"):
+            clean_dead_process_files(incoming.parent, prefix)
     try:
         parsed = read_chart_csv(path, platform=platform, country=country, category=category, columns=columns,
                                 to_parquet=incoming)

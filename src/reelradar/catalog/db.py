@@ -141,6 +141,20 @@ def clean_leftovers(path: Path) -> None:
             leftover.unlink()
 
 
+def clean_dead_process_files(folder: Path, prefix: str) -> None:
+    """Remove the files and folders named ``<prefix><pid>…`` in ``folder`` whose process no longer
+    exists (what a killed import left behind)."""
+    for leftover in folder.glob(f"{prefix}*"):
+        pid_part = leftover.name[len(prefix):].split(".")[0]
+        if not pid_part.isdigit() or _alive(int(pid_part)):
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

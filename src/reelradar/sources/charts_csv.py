@@ -19,6 +19,7 @@ same chart and period is kept once (the better rank).
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -145,7 +146,7 @@ def read_chart_csv(
         con.execute("SET preserve_insertion_order = false")
         con.execute(f"SET memory_limit = '{CHART_MEMORY}'")
         if to_parquet is not None:
-            con.execute(f"SET temp_directory = {_lit(str(to_parquet.parent / '.spill'))}")
+            con.execute(f"SET temp_directory = {_lit(str(_spill_dir(to_parquet)))}")
         con.execute(
             f"""CREATE TEMP VIEW raw AS SELECT * FROM read_csv({_lit(str(path))}, header = true,
                     all_varchar = true, auto_detect = true, null_padding = false, strict_mode = true)"""
@@ -179,9 +180,14 @@ def read_chart_csv(
     finally:
         con.close()
         if to_parquet is not None:
-            shutil.rmtree(to_parquet.parent / ".spill", ignore_errors=True)
+            shutil.rmtree(_spill_dir(to_parquet), ignore_errors=True)
     rows = rows.select(CHART_SCHEMA.names).cast(CHART_SCHEMA)
     return ChartCsv(path=path, duplicates=int(total - rows.num_rows), import_name=name, table=rows)
+
+
+def _spill_dir(target: Path) -> Path:
+    """Where DuckDB may spill while parsing a file into ``target`` (one folder per process)."""
+    return target.parent / f".spill-{os.getpid()}"
 
 
 def _read_header(path: Path) -> list[str]:
