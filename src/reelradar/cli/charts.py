@@ -20,6 +20,8 @@ from reelradar.errors import BadInput
 
 JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 
+WHERE_WORDS = {"world": "worldwide", "?": "country not stated"}
+
 
 @group_command(update_app, "netflix")
 def update_netflix(
@@ -114,7 +116,7 @@ def charts(
             emit_json(found)
             return
         for chart in found:
-            where = {"world": "worldwide", "?": "country not stated"}.get(chart.country, chart.country)
+            where = WHERE_WORDS.get(chart.country, chart.country)
             how = " (days summed by points)" if chart.aggregated else ""
             title = (f"{chart.platform} · {where} · {chart.category or 'all'} · {chart.period_start} to "
                      f"{chart.period_end}{how}")
@@ -183,8 +185,8 @@ def chart_history_cmd(
         line(f"points per week  {sparkline(pts)}  ({history.weekly_points[0][0]} to {history.weekly_points[-1][0]}, "
              f"{sum(pts):,} points)")
     for h in history.lines:
-        where = "worldwide" if h.country == "world" else h.country
-        line(f"  {h.label} · {h.platform} {where} {h.category}: {rank_sparkline([p[1] for p in h.points])} "
+        where = WHERE_WORDS.get(h.country, h.country)
+        line(f"  {h.label} · {h.platform} · {where}{' · ' + h.category if h.category else ''}: {rank_sparkline([p[1] for p in h.points])} "
              f"peak #{h.peak}, {h.weeks} week{'s' if h.weeks != 1 else ''} in the top 10, {h.total_points} points, "
              f"{h.points[0][0]} to {h.points[-1][0]} — {h.provenance}")
     for sentence in history.all_time:
