@@ -237,11 +237,11 @@ def compute_chart_tables(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     # Each job derives the rows it reads (items, keys, hashes) as it scans chart_entry: cheaper than
     # writing the derived rows to a table first. ``rid`` is a row's place in chart_entry.
     con.execute("CREATE OR REPLACE VIEW _chart_entry_rid AS SELECT rowid AS rid, * FROM chart_entry")
-    # Row order means nothing in these tables; not keeping it lets DuckDB stream large results instead
-    # of buffering them. DuckDB's share of memory is capped meanwhile: past it, sorts and aggregates
-    # spill to disk instead of growing. Both put back as they were afterwards.
     rows = chart_rows(be.table("_chart_entry_rid"))
     try:
+        # Row order means nothing in these tables; not keeping it lets DuckDB stream large results
+        # instead of buffering them. DuckDB's share of memory is capped meanwhile: past it, sorts and
+        # aggregates spill to disk instead of growing. Both are put back as they were afterwards.
         with duckdb_settings(con, preserve_insertion_order="false", memory_limit=CHART_MEMORY):
             # each chart's periods (what charts exist, their latest and previous periods), read by every chart view
             materialize(be, "chart_period", rows.select(*CHART, "period_start", "period_end").distinct())

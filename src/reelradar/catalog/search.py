@@ -230,12 +230,9 @@ def _ranked(con: duckdb.DuckDBPyConnection, q: str, words: list[str], options: l
         if i != anchor:
             filters.append("list_has_any(words, ?::VARCHAR[])")
             fparams.append(sorted(o))
-    if kind:
-        filters.append("kind = ?")
-        fparams.append(kind)
-    if year:
-        filters.append("year BETWEEN ? AND ?")
-        fparams += [year - 1, year + 1]
+    more, more_params = _kind_year(kind, year)
+    filters += more
+    fparams += more_params
     exact_words = [w for w, o in zip(words, options) if o.get(w) == "exact"]
     all_exact = len(exact_words) == len(words)
     rows = con.execute(
@@ -266,16 +263,23 @@ def _ranked(con: duckdb.DuckDBPyConnection, q: str, words: list[str], options: l
                       matched=r[7]) for r in rows]
 
 
-def _scan(con: duckdb.DuckDBPyConnection, q: str, *, kind: str | None, year: int | None, limit: int) -> list[SearchHit]:
-    """The index-less search of catalogs built before the index: a scan of every title name."""
-    filters: list[str] = ["t.kind <> 'season'"]
+def _kind_year(kind: str | None, year: int | None, prefix: str = "") -> tuple[list[str], list[object]]:
+    """SQL filters (and their parameters) for the kind asked for and a year within one of ``year``."""
+    filters: list[str] = []
     params: list[object] = []
     if kind:
-        filters.append("t.kind = ?")
+        filters.append(f"{prefix}kind = ?")
         params.append(kind)
     if year:
-        filters.append("t.year BETWEEN ? AND ?")
+        filters.append(f"{prefix}year BETWEEN ? AND ?")
         params += [year - 1, year + 1]
+    return filters, params
+
+
+def _scan(con: duckdb.DuckDBPyConnection, q: str, *, kind: str | None, year: int | None, limit: int) -> list[SearchHit]:
+    """The index-less search of catalogs built before the index: a scan of every title name."""
+    filters, params = _kind_year(kind, year, "t.")
+    filters.insert(0, "t.kind <> 'season'")
     rows = con.execute(
         f"""WITH c AS (
               SELECT t.id, t.title, t.kind, t.year, t.end_year, {NORMALIZED_SQL.format(col="t.title")} AS n
