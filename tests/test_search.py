@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reelradar.catalog.db import open_catalog
+from reelradar.catalog.db import open_catalog, schema_sql
 from reelradar.catalog.imdb_load import update_imdb
-from reelradar.catalog.search import NORMALIZED_SQL, _one_edit, find_title, normalize, search_titles
+from reelradar.catalog.search import NORMALIZED_SQL, _one_edit, build_search_index, find_title, normalize, search_titles
 from reelradar.config import load_settings
 from reelradar.errors import BadInput, NotFound
 
@@ -109,3 +109,16 @@ def test_sql_normalization_matches_python(text: str) -> None:
 def test_one_edit() -> None:
     assert _one_edit("ballard", "balard") and _one_edit("ballard", "ballrad") and _one_edit("ballard", "bxllard")
     assert not _one_edit("ballard", "bollarb") and not _one_edit("ballard", "ballad ")
+
+
+def test_names_without_letters_or_digits_are_not_indexed() -> None:
+    c = duckdb.connect()
+    c.execute(schema_sql())
+    c.execute("""INSERT INTO title (id, kind, title, original_title, year, source) VALUES
+                 ('t1', 'movie', '?!', NULL, 2001, 'test'), ('t2', 'movie', 'Real Title', '...', 2002, 'test')""")
+    c.execute("INSERT INTO title_aka VALUES ('t2', '—', 'US', NULL, 'test'), ('t2', 'Titre réel', 'FR', 'fr', 'test')")
+    build_search_index(c)
+    assert c.execute("SELECT count(*) FROM search_posting WHERE word = ''").fetchone() == (0,)
+    assert c.execute("SELECT count(DISTINCT name) FROM search_posting").fetchone() == (2,)
+    assert ids(search_titles(c, "titre reel")) == ["t2"]
+    c.close()
