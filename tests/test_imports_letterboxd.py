@@ -90,3 +90,22 @@ def test_actions_for_one_title_agree_with_all_interactions(user_settings: Settin
         ids = linked | {"tt0113277", "no-such-title"}
         for title_id in ids:
             assert store.actions_for(title_id) == {i.action for i in every if i.title_id == title_id}, title_id
+
+
+def test_a_large_catalog_resolves_the_export_alike(tmp_path: Path, demo_con: duckdb.DuckDBPyConnection,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalog too large to index whole (the full IMDb one) looks each export's candidates up through its
+    search index first: the same rows match the same titles."""
+    from reelradar.resolve import candidates, link
+
+    sa, sb = load_settings(data_dir=tmp_path / "a"), load_settings(data_dir=tmp_path / "b")
+    whole = import_export(sa, "letterboxd", ZIP, demo_con)
+    monkeypatch.setattr(candidates, "FULL_INDEX_MAX", 0)
+    link._INDEX.clear()
+    assert isinstance(link.resolver_for(demo_con).index, candidates.GrowingIndex)
+    growing = import_export(sb, "letterboxd", ZIP, demo_con)
+    link._INDEX.clear()
+    assert growing.counts == whole.counts
+    with UserStore(sa.users_path) as a, UserStore(sb.users_path) as b:
+        assert sorted((i.title_id or "", i.action) for i in a.interactions()) == sorted(
+            (i.title_id or "", i.action) for i in b.interactions())

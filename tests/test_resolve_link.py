@@ -7,15 +7,18 @@ import pytest
 
 from reelradar.catalog.db import open_catalog, write_catalog
 from reelradar.config import Settings, load_settings
+from reelradar.resolve.candidates import CatalogIndex, GrowingIndex, index_for
 from reelradar.resolve.link import Record, Resolver, match, resolver_for
 
 GODFATHER = "tt0068646"
 
 
-@pytest.fixture(scope="module")
-def resolver(demo_dir) -> Resolver:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", params=["whole", "growing"])
+def resolver(demo_dir, request) -> Resolver:  # type: ignore[no-untyped-def]
+    """Every test runs with the catalog indexed whole and with the index a large catalog gets (the
+    candidates of each record looked up through the search index)."""
     con = open_catalog(load_settings(data_dir=demo_dir).catalog_path)
-    yield Resolver(con)
+    yield Resolver(con, index=GrowingIndex(con) if request.param == "growing" else None)
     con.close()
 
 
@@ -113,3 +116,22 @@ def test_alternative_titles_from_the_catalog_take_part(own_demo: Settings) -> No
         con.close()
     assert m.title_id == GODFATHER and m.verdict == "strong"
     assert "alternative title 'Il padrino' (IT)" in m.components[0].note
+
+
+def test_a_large_catalog_gets_the_growing_index_with_the_same_matches(demo_con: duckdb.DuckDBPyConnection) -> None:
+    assert isinstance(index_for(demo_con), CatalogIndex)
+    assert isinstance(index_for(demo_con, full_max=0), GrowingIndex)
+    titles = demo_con.execute(
+        "SELECT title, original_title, year, kind FROM title WHERE kind NOT IN ('season', 'episode')").fetchall()
+    records = []
+    for title, original, year, kind in titles:
+        records += [Record(title, year), Record(title.upper(), None), Record(f"{title} ({year})", None, kind),
+                    Record(title, (year or 2000) + 2)]
+        if original:
+            records.append(Record(original, year))
+    whole, growing = Resolver(demo_con), Resolver(demo_con, index=GrowingIndex(demo_con))
+    growing.prepare(records)
+    assert len(growing.index.sub) < len(whole.index)  # only the titles these records may match
+    for r in records:
+        a, b = whole.match(r), growing.match(r)
+        assert (a.title_id, a.verdict, a.reason) == (b.title_id, b.verdict, b.reason), r

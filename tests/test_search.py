@@ -98,7 +98,8 @@ def test_demo_catalog_has_the_index_too(demo_con: duckdb.DuckDBPyConnection) -> 
 
 
 @pytest.mark.parametrize("text", ["The Office", "Amélie", "Ночной город", "Bloopers & Outtakes", "A", "The",
-                                  "L'Été—à Paris!", "東京の夜", "  spaced   out  ", "Señor_Niño", "An American Tail"])
+                                  "L'Été—à Paris!", "東京の夜", "  spaced   out  ", "Señor_Niño", "An American Tail",
+                                  "8½", "ﬁlm", "ＦＵＬＬ", "사랑해"])
 def test_sql_normalization_matches_python(text: str) -> None:
     c = duckdb.connect()
     row = c.execute(f"SELECT {NORMALIZED_SQL.format(col='$1')}", [text]).fetchone()

@@ -37,9 +37,10 @@ FUZZY_BELOW = 20  # a word held by fewer names than this may be a typo of a comm
 
 def normalize(text: str) -> str:
     """Lower case, no accents, no punctuation, single spaces, no leading English article."""
-    text = unicodedata.normalize("NFKD", text)
-    # NFC again after dropping the marks: scripts such as Hangul decompose under NFKD and must come back
-    # whole, as DuckDB's strip_accents leaves them.
+    # Canonical decomposition only, as DuckDB's strip_accents: "8½" and "ﬁlm" stay as they are on the
+    # catalog side, so they must here too. NFC again after dropping the marks: scripts such as Hangul
+    # decompose under NFD and must come back whole.
+    text = unicodedata.normalize("NFD", text)
     text = unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
     text = text.lower().replace("&", " and ")
     text = " ".join(re.sub(r"[\W_]+", " ", text).split())

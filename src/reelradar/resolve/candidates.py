@@ -8,13 +8,13 @@ squared: the index normalises each catalog title once and every lookup is a dict
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import duckdb
 
 from reelradar.resolve.distance import FILM_KINDS, SERIES_KINDS
-from reelradar.resolve.normalize import Normalized, normalize
+from reelradar.resolve.normalize import NUMBER_WORDS, ROMAN, Normalized, normalize
 
 # Seasons and episodes are reached through their series, never matched on their own by name.
 INDEXED_KINDS_SQL = "kind NOT IN ('season', 'episode')"
@@ -57,9 +57,14 @@ class Candidate:
 class CatalogIndex:
     """An in-memory blocking index over one catalog: normalised keys and external ids to titles."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None) -> None:
+        """The index over every indexed title, or over the titles ``only`` names."""
+        subset, params = "", []
+        if only is not None:
+            subset, params = " AND id IN (SELECT unnest(?::VARCHAR[]))", [sorted(set(only))]
         rows = con.execute(
-            f"SELECT id, kind, title, original_title, year, runtime_min FROM title WHERE {INDEXED_KINDS_SQL}"
+            f"SELECT id, kind, title, original_title, year, runtime_min FROM title WHERE {INDEXED_KINDS_SQL}{subset}",
+            params,
         ).fetchall()
         self.rows = rows
         self.pos: dict[str, int] = {}
@@ -70,14 +75,20 @@ class CatalogIndex:
             self._add_keys(i, title)
             if original and original != title:
                 self._add_keys(i, original)
-        for tid, aka, region in con.execute("SELECT title_id, title, region FROM title_aka").fetchall():
+        # Only the alternative titles of indexed titles: episodes hold most of IMDb's.
+        for tid, aka, region in con.execute(
+            f"SELECT title_id, title, region FROM title_aka WHERE title_id IN "
+            f"(SELECT id FROM title WHERE {INDEXED_KINDS_SQL}{subset})", params,
+        ).fetchall():
             at = self.pos.get(tid)
             if at is not None and aka:
                 self.akas.setdefault(at, []).append((aka, region))
                 self._add_keys(at, aka)
         self.by_xid: dict[tuple[str, str], str] = {}
         self.tconst: dict[str, str] = {}
-        for tid, source, xid in con.execute("SELECT title_id, source, xid FROM title_xid").fetchall():
+        for tid, source, xid in con.execute(
+            f"SELECT title_id, source, xid FROM title_xid WHERE TRUE{subset.replace('id IN', 'title_id IN')}", params,
+        ).fetchall():
             self.by_xid.setdefault((xid_source(source), str(xid)), tid)
             if source == "imdb":
                 self.tconst.setdefault(tid, xid)
@@ -155,3 +166,118 @@ def people_of(con: duckdb.DuckDBPyConnection, title_ids: list[str]) -> dict[str,
     for tid, name in rows:
         out.setdefault(tid, {})[fold(name)] = name
     return out
+
+
+# A catalog with more indexed titles than this is not indexed whole in memory (the full IMDb catalog
+# would take minutes and many GB): the titles a batch of records may match are found through the
+# catalog's search index first, and indexed alone.
+FULL_INDEX_MAX = 500_000
+RARE_WORD = 20_000  # a word held by at most this many names finds a record's candidates alone
+def _steady(word: str) -> bool:
+    """A word spelled the same by both sides: not a number, which keys and names may write differently."""
+    return not (word.isdigit() or word in ROMAN or word in NUMBER_WORDS)
+
+
+def candidate_ids(con: duckdb.DuckDBPyConnection,
+                  records: Iterable[tuple[str | None, int | None, str | None, dict[str, str]]]) -> set[str]:
+    """Every title a record (title, year, kind, external ids) may be matched with: the titles its ids
+    name, and the titles of its kind group within a year of it whose name holds a rare word of the
+    record's title (as typed, or as a blocking key spells it). What ``block`` finds is among them
+    unless the two sides spell every rare word differently; read from the search index's postings
+    instead of normalising every catalog title."""
+    from reelradar.catalog.search import normalize as search_words
+
+    spellings: list[tuple[list[str], int | None, str | None]] = []
+    xids: set[str] = set()
+    for title, year, kind, ids in records:
+        xids.update(str(v) for v in ids.values() if v not in (None, ""))
+        if title:
+            forms = [search_words(title).split(), *(key.split() for key in normalize(title).keys)]
+            spellings += [(words, year, kind) for words in forms if words]
+    found: set[str] = set()
+    if xids:
+        values = sorted(xids)
+        found.update(r[0] for r in con.execute(
+            "SELECT title_id FROM title_xid WHERE xid IN (SELECT unnest(?::VARCHAR[])) "
+            "UNION SELECT id FROM title WHERE id IN (SELECT unnest(?::VARCHAR[]))", [values, values]).fetchall())
+    words = sorted({w for ws, _, _ in spellings for w in ws})
+    if not words:
+        return found
+    sizes = dict(con.execute("SELECT word, names FROM search_vocab WHERE word IN (SELECT unnest(?::VARCHAR[]))",
+                             [words]).fetchall())
+    # Each rare word of a spelling probes alone (one word spelled alike suffices); a spelling of common
+    # words only probes with its two rarest together, so that "Love Story" does not bring every love.
+    probes: set[tuple[str, str | None, int | None, str | None]] = set()
+    for ws, year, kind in spellings:
+        known = sorted({w for w in ws if w in sizes}, key=lambda w: (not _steady(w), sizes[w], w))
+        rare = [w for w in known if _steady(w) and sizes[w] <= RARE_WORD]
+        if rare:
+            probes.update((w, None, year, kind) for w in rare)
+        elif known:
+            probes.add((known[0], known[1] if len(known) > 1 else None, year, kind))
+    if not probes:
+        return found
+    ordered = sorted(probes, key=lambda p: (p[0], p[1] or "", p[2] or 0, p[3] or ""))
+    groups = [sorted(KIND_GROUP.get(k) or {k}) if k else None for *_, k in ordered]
+    found.update(r[0] for r in con.execute(
+        f"""SELECT DISTINCT p.title_id
+           FROM (SELECT unnest(?::VARCHAR[]) AS word, unnest(?::VARCHAR[]) AS also, unnest(?::INTEGER[]) AS year,
+                        unnest(?::VARCHAR[][]) AS kinds) q
+           JOIN search_posting p ON p.word = q.word
+           WHERE p.{INDEXED_KINDS_SQL} AND (q.kinds IS NULL OR list_contains(q.kinds, p.kind))
+             AND (q.year IS NULL OR p.year IS NULL OR abs(p.year - q.year) <= 1)
+             AND (q.also IS NULL OR list_contains(string_split(p.name, ' '), q.also))""",
+        [[p[0] for p in ordered], [p[1] for p in ordered], [p[2] for p in ordered], groups]).fetchall())
+    return found
+
+
+class GrowingIndex:
+    """The blocking index of a large catalog: a ``CatalogIndex`` over the titles the records seen so
+    far may match, grown a batch of records at a time (``prepare``)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.ids: set[str] = set()
+        self.seen: set[tuple[str | None, int | None, str | None, tuple[tuple[str, str], ...]]] = set()
+        self.sub = CatalogIndex(con, only=())
+        self.built_at = self.sub.built_at
+
+    def prepare(self, records: Iterable[tuple[str | None, int | None, str | None, dict[str, str]]]) -> None:
+        fresh = []
+        for title, year, kind, ids in records:
+            key = (title, year, kind, tuple(sorted((k, str(v)) for k, v in ids.items())))
+            if key not in self.seen:
+                self.seen.add(key)
+                fresh.append((title, year, kind, ids))
+        if not fresh:
+            return
+        more = candidate_ids(self.con, fresh) - self.ids
+        if more:
+            self.ids |= more
+            self.sub = CatalogIndex(self.con, only=self.ids)
+
+    def __len__(self) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM title WHERE {INDEXED_KINDS_SQL}").fetchall()[0][0])
+
+    def by_external_id(self, xids: dict[str, str]) -> tuple[Candidate, str] | None:
+        return self.sub.by_external_id(xids)
+
+    def block(self, name: Normalized, year: int | None, kind: str | None) -> list[Candidate]:
+        return self.sub.block(name, year, kind)
+
+    def by_id(self, title_id: str) -> Candidate | None:
+        if title_id not in self.ids:
+            self.ids.add(title_id)
+            self.sub = CatalogIndex(self.con, only=self.ids)
+        return self.sub.by_id(title_id)
+
+
+def index_for(con: duckdb.DuckDBPyConnection, full_max: int | None = None) -> CatalogIndex | GrowingIndex:
+    """The whole catalog indexed in memory when it is small, else a ``GrowingIndex`` (which needs the
+    catalog's search index; catalogs built before it are indexed whole)."""
+    n = con.execute(f"SELECT count(*) FROM title WHERE {INDEXED_KINDS_SQL}").fetchall()[0][0]
+    has_postings = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND table_name IN ('search_posting', 'search_vocab')").fetchall()[0][0] == 2
+    limit = FULL_INDEX_MAX if full_max is None else full_max
+    return GrowingIndex(con) if n > limit and has_postings else CatalogIndex(con)

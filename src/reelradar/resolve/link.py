@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import duckdb
 
-from reelradar.resolve.candidates import Candidate, CatalogIndex, people_of
+from reelradar.resolve.candidates import Candidate, CatalogIndex, GrowingIndex, index_for, people_of
 from reelradar.resolve.distance import (
     MEDIUM,
     NONE,
@@ -81,17 +82,30 @@ def _year_hint(record: Record) -> int | None:
     return normalize(record.title).year
 
 
+def _kind_hint(record: Record) -> str | None:
+    if record.kind or not record.title:
+        return record.kind
+    return "series" if normalize(record.title).season is not None else None
+
+
 class Resolver:
     """Resolves records against one catalog; build it once and call ``match`` for each record."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, weights: Weights | None = None,
-                 index: CatalogIndex | None = None) -> None:
+                 index: CatalogIndex | GrowingIndex | None = None) -> None:
         self.con = con
         self.weights = weights or Weights()
-        self.index = index or CatalogIndex(con)
+        self.index = index or index_for(con)
         self._people: dict[str, dict[str, str]] = {}
 
+    def prepare(self, records: Iterable[Record]) -> None:
+        """Look up at once the candidates of records about to be matched (a large catalog's index holds
+        only those); a no-op on a catalog indexed whole."""
+        if isinstance(self.index, GrowingIndex):
+            self.index.prepare((r.title, _year_hint(r), _kind_hint(r), r.xids) for r in records)
+
     def match(self, record: Record) -> Match:
+        self.prepare([record])
         linked = self.index.by_external_id(record.xids)
         if linked is not None:
             cand, via = linked
@@ -102,7 +116,7 @@ class Resolver:
             missing = "an id in this catalog" if record.xids else "a title or an id"
             return Match(None, NONE, None, "none", f"the record has no {missing}")
         name = normalize(record.title)
-        kind = record.kind or ("series" if name.season is not None else None)
+        kind = _kind_hint(record)
         year = _year_hint(record)
         cands = self.index.block(name, year, kind)
         if not cands:
@@ -185,7 +199,10 @@ def resolver_for(con: duckdb.DuckDBPyConnection, settings: object | None = None)
     with _LOCK:
         index = _INDEX.get((where, built))
         if index is None:
-            index = CatalogIndex(con)
+            fresh = index_for(con)
+            if isinstance(fresh, GrowingIndex):  # grows with its connection's records: not shared
+                return Resolver(con, weights, fresh)
+            index = fresh
             _INDEX.clear()  # one catalog at a time: the index of a large catalog is large
             _INDEX[(where, built)] = index
     return Resolver(con, weights, index)

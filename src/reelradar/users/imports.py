@@ -109,6 +109,7 @@ def write_rows(conn: sa.Connection, resolver: Resolver, built: str | None, sourc
                rows: list[ImportRow]) -> ImportReport:
     report = ImportReport(source, str(path))
     done: dict[int, Match] = {}
+    resolver.prepare(r.record for r in rows)
     for r in rows:
         item_id = upsert_item(conn, source, r.source_key, r.record)
         m = done.get(item_id)
@@ -164,6 +165,7 @@ def rematch(settings: Settings, con: duckdb.DuckDBPyConnection) -> Counter[str]:
     with UserStore(settings.users_path) as store:
         views = store.items()
         with store.transaction() as conn:
+            resolver.prepare(v.record for v in views if v.override is None)
             for v in views:
                 if v.override is not None:
                     counts["manual"] += 1
