@@ -207,3 +207,26 @@ class TestForYou(RecommenderContract):
 
     def make_recommender(self) -> ForYou:
         return ForYou(self.index)
+
+
+def test_a_large_catalog_keeps_its_best_known_titles_in_the_index(own_demo, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from reelradar.recommend import features
+
+    con = open_catalog(own_demo.catalog_path)
+    try:
+        ranked = [r[0] for r in con.execute(
+            "SELECT t.id FROM title t LEFT JOIN title_score s ON s.title_id = t.id "
+            "WHERE t.kind NOT IN ('season', 'episode') AND NOT coalesce(t.is_adult, FALSE) "
+            "ORDER BY s.evidence DESC NULLS LAST, t.id").fetchall()]
+        monkeypatch.setattr(features, "CONTENT_MAX", 5)
+        index = features.build_index(con)
+        assert sorted(index.ids) == sorted(ranked[:5])
+        content_mod._LOADED.clear()
+        monkeypatch.setattr(content_mod, "build_index", features.build_index)
+        with pytest.raises(BadInput, match="not among the 5 best-known titles"):
+            more_like_this(con, own_demo, ranked[-1])
+        seed, similar = more_like_this(con, own_demo, ranked[0], limit=3)
+        assert seed.id == ranked[0] and {r.id for r in similar} <= set(ranked[1:5])
+    finally:
+        content_mod._LOADED.clear()
+        con.close()

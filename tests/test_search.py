@@ -9,7 +9,14 @@ import pytest
 
 from reelradar.catalog.db import open_catalog, schema_sql
 from reelradar.catalog.imdb_load import update_imdb
-from reelradar.catalog.search import NORMALIZED_SQL, _one_edit, build_search_index, find_title, normalize, search_titles
+from reelradar.catalog.search import (
+    NORMALIZED_SQL,
+    _one_edit,
+    build_search_index,
+    find_title,
+    normalize,
+    search_titles,
+)
 from reelradar.config import load_settings
 from reelradar.errors import BadInput, NotFound
 

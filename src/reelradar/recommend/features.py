@@ -37,6 +37,7 @@ ROLE_WEIGHT = {"creator": 1.0, "director": 1.0, "writer": 0.7, "author": 1.0, "p
 ROLES = ("actor", "creator", "director", "writer", "author", "producer", "other")
 UNBILLED_CAST = 0.6  # cast weight when the billing order is unknown (between the 2nd and 3rd billed)
 NOT_RECOMMENDED = ("season", "episode")
+CONTENT_MAX = 250_000  # films and series the content index holds at most, those with the most evidence first
 
 
 @dataclass
@@ -212,8 +213,13 @@ class _Features:
 def build_index(con: duckdb.DuckDBPyConnection) -> ContentIndex:
     """Read the catalog once and build the content index (seconds for the demo, minutes for millions)."""
     labels = Labels(con)
-    ix = f"""ix AS (SELECT id, (row_number() OVER (ORDER BY id) - 1)::BIGINT AS i FROM title
-                   WHERE kind NOT IN {NOT_RECOMMENDED} AND NOT coalesce(is_adult, FALSE))"""
+    # On a catalog of millions (the full IMDb one), the titles with the most evidence behind their scores
+    # (votes, reviews): every other title's features would take tens of GB for titles nobody has rated.
+    ix = f"""ix AS MATERIALIZED (
+        SELECT id, (row_number() OVER (ORDER BY id) - 1)::BIGINT AS i FROM (
+            SELECT t.id FROM title t LEFT JOIN title_score s ON s.title_id = t.id
+            WHERE t.kind NOT IN {NOT_RECOMMENDED} AND NOT coalesce(t.is_adult, FALSE)
+            ORDER BY s.evidence DESC NULLS LAST, t.id LIMIT {CONTENT_MAX}))"""
     t = con.execute(
         f"""WITH {ix} SELECT t.id, t.title, t.kind, t.year, t.runtime_min, t.overview, t.source,
                    (epoch(t.fetched_at) // 86400)::INTEGER AS day,

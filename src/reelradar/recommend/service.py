@@ -27,7 +27,7 @@ from reelradar.recommend.explain import (
     offer_reason,
     score_reason,
 )
-from reelradar.recommend.features import ContentIndex
+from reelradar.recommend.features import NOT_RECOMMENDED, ContentIndex
 from reelradar.recommend.hybrid import Blend, ForYou, ModeRules
 from reelradar.recommend.itemknn import ItemKNN
 from reelradar.recommend.movielens import load_links, load_ratings, with_catalog_ids
@@ -142,7 +142,11 @@ def more_like_this(con: duckdb.DuckDBPyConnection, settings: Settings, title: st
     title_id = title if title in index.pos else find_title(con, title)  # an id needs no search
     seed = index.position(title_id)
     if seed is None:
-        raise BadInput(f"{title_id} is a season or an episode: ask for its series instead")
+        kind = con.execute("SELECT kind FROM title WHERE id = ?", [title_id]).fetchone()
+        if kind and kind[0] in NOT_RECOMMENDED:
+            raise BadInput(f"{title_id} is a season or an episode: ask for its series instead")
+        raise BadInput(f"{title_id} is not among the {len(index):,} best-known titles recommendations are made "
+                       "from (adult titles are left out too): try a better-known one")
     history = history_of(index, interactions or [])
     model = ContentModel(index)
     query = Query(seed=seed, exclude=history.exclude if filters and filters.exclude else set(),
