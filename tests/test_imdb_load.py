@@ -232,3 +232,13 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
     (files / "title.crew.tsv.gz").unlink()
     with pytest.raises(BadInput, match=r"lacks title\.crew\.tsv\.gz"):
         update_imdb(settings_for(tmp_path), from_dir=files, progress=False)
+
+
+def test_charts_of_a_catalog_without_chart_rows_say_how_to_get_some(con: duckdb.DuckDBPyConnection) -> None:
+    from reelradar.analytics.chart_views import chart_view
+    from reelradar.errors import NotFound
+
+    with pytest.raises(NotFound, match="no chart rows yet: `reelradar update netflix`"):
+        chart_view(con)
+    with pytest.raises(NotFound, match="no chart rows match these filters"):
+        chart_view(con, platform="Netflix")

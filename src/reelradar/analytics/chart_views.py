@@ -142,6 +142,9 @@ def chart_view(
         params,
     ).fetchall()
     if not charts:
+        if len(where) == 1:
+            raise NotFound("this catalog has no chart rows yet: `reelradar update netflix` or "
+                           "`reelradar import chart FILE` brings some")
         raise NotFound("no chart rows match these filters: see `reelradar charts` without filters")
     if len(charts) > max_charts:
         notify(f"{len(charts)} charts match: showing the first {max_charts}; narrow with --platform, --country "
