@@ -135,3 +135,10 @@ def test_a_large_catalog_gets_the_growing_index_with_the_same_matches(demo_con: 
     for r in records:
         a, b = whole.match(r), growing.match(r)
         assert (a.title_id, a.verdict, a.reason) == (b.title_id, b.verdict, b.reason), r
+
+
+def test_the_growing_index_finds_a_title_linked_by_hand(demo_con: duckdb.DuckDBPyConnection) -> None:
+    growing = Resolver(demo_con, index=GrowingIndex(demo_con))
+    m = growing.manual(GODFATHER)
+    assert (m.title_id, m.title, m.method) == (GODFATHER, "The Godfather", "manual")
+    assert growing.manual("tt0000000").reason == "linked by hand (title not in this catalog)"

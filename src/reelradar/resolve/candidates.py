@@ -266,10 +266,9 @@ class GrowingIndex:
         return self.sub.block(name, year, kind)
 
     def by_id(self, title_id: str) -> Candidate | None:
-        if title_id not in self.ids:
-            self.ids.add(title_id)
-            self.sub = CatalogIndex(self.con, only=self.ids)
-        return self.sub.by_id(title_id)
+        if title_id in self.ids:
+            return self.sub.by_id(title_id)
+        return CatalogIndex(self.con, only=[title_id]).by_id(title_id)  # a link by hand: that title alone
 
 
 def index_for(con: duckdb.DuckDBPyConnection, full_max: int | None = None) -> CatalogIndex | GrowingIndex:
