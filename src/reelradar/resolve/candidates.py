@@ -3,7 +3,9 @@
 Exact ids first (IMDb tconst, TMDB, Wikidata, ... through ``title_xid``), then the titles that share
 a normalised key (whole title or main title, also through original and alternative titles) and fall
 in the record's kind group and year ± 1. The cost grows with the candidates, not with the catalog
-squared: the index normalises each catalog title once and every lookup is a dictionary probe.
+squared: the index normalises each catalog title once and every lookup is a dictionary probe. A catalog
+too large to hold so (the full IMDb one) gets a ``GrowingIndex``: the same index over only the titles a
+batch of records may match, found first through the catalog's search index (``candidate_ids``).
 """
 
 from __future__ import annotations
@@ -173,6 +175,8 @@ def people_of(con: duckdb.DuckDBPyConnection, title_ids: list[str]) -> dict[str,
 # catalog's search index first, and indexed alone.
 FULL_INDEX_MAX = 500_000
 RARE_WORD = 20_000  # a word held by at most this many names finds a record's candidates alone
+
+
 def _steady(word: str) -> bool:
     """A word spelled the same by both sides: not a number, which keys and names may write differently."""
     return not (word.isdigit() or word in ROMAN or word in NUMBER_WORDS)
