@@ -138,7 +138,6 @@ def where(con: duckdb.DuckDBPyConnection, title_id: str, profile: Profile, *, co
     return out
 
 
-
 def airing(con: duckdb.DuckDBPyConnection, title_id: str, labels: Labels) -> str | None:
     """A series' status and next episode as its source last gave them ("returning series · next episode
     S2E1 “Title” on 2026-12-03 — TMDB, 2026-11-20"); None when no source said."""
@@ -151,6 +150,7 @@ def airing(con: duckdb.DuckDBPyConnection, title_id: str, labels: Labels) -> str
     nxt = (f"next episode S{season}E{episode}" + (f" “{name}”" if name else "") + f" on {day}") if day \
         else "no next episode announced"
     return f"{status or 'status unknown'} · {nxt} — {labels.provenance(source, None, as_of).text()}"
+
 
 @dataclass
 class OfferChange:

@@ -14,6 +14,7 @@ import duckdb
 
 from reelradar.analytics.explain import Labels
 from reelradar.analytics.filters import Filters
+from reelradar.catalog.db import sql_literal as lit
 from reelradar.errors import BadInput, NotFound
 from reelradar.model import Pick, Reason
 
@@ -73,11 +74,6 @@ def has_chart_tables(con: duckdb.DuckDBPyConnection) -> bool:
         "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('chart_momentum', 'chart_period')) "
         "+ (SELECT count(*) FROM meta WHERE key = 'charts.positions_sql')"
     ).fetchall()[0][0] == 3)
-
-
-def lit(value: object) -> str:
-    """A SQL literal for a text value (positions are read through subqueries, which take no parameters)."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def positions(con: duckdb.DuckDBPyConnection, where: str) -> str:

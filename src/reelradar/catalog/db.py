@@ -35,6 +35,12 @@ def quiet(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET enable_progress_bar = false")
 
 
+def sql_literal(value: object) -> str:
+    """A SQL string literal of ``value``, for the few statements that cannot take parameters (a file path
+    in read_csv, a filter inlined into stored SQL)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def schema_sql() -> str:
     return resources.files("reelradar.catalog").joinpath("schema.sql").read_text(encoding="utf-8")
 

@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from reelradar.catalog.db import duckdb_settings, quiet
+from reelradar.catalog.db import sql_literal as _lit
 from reelradar.config import Settings
 from reelradar.errors import BadInput
 from reelradar.sources.base import SourceInfo
@@ -71,10 +72,6 @@ def default_memory_limit() -> str:
     except (ValueError, OSError, AttributeError):
         return "6GB"
     return f"{min(6144, int(total_mib * 0.8))}MB"
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def read_sql(path: Path, name: str, rejects: str) -> str:

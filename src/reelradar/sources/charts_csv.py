@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from reelradar.catalog.charts_store import CHART_SCHEMA
 from reelradar.catalog.db import connect
+from reelradar.catalog.db import sql_literal as _lit
 from reelradar.countries import country_code
 from reelradar.errors import BadInput
 
@@ -103,10 +104,6 @@ def check_fields(found: dict[str, str], platform: str | None, path: Path, header
     if missing:
         raise BadInput(f"{path}:1: wrong header: no {', '.join(missing)} column "
                        f"(the header has: {', '.join(header)}; map names with --column FIELD=NAME)")
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _q(name: str) -> str:
