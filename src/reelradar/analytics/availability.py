@@ -8,7 +8,6 @@ Provider names differ between sources and people ("Amazon Prime Video", "Prime V
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,28 +17,9 @@ from reelradar.analytics.explain import MONETIZATION_WORDS, Labels
 from reelradar.config import Settings
 from reelradar.errors import BadInput, NotFound
 from reelradar.model import Profile, Provenance
+from reelradar.vocab import PROVIDER_ALIASES, provider_key, provider_key_sql
 
 OFFER_TYPES = ("flatrate", "free", "ads", "rent", "buy")
-ALIASES = {"hbomax": "max"}
-
-
-def provider_key(name: str) -> str:
-    """A provider name reduced to what identifies the service: 'Amazon Prime Video' and 'Prime Video'
-    are one; 'Disney+' and 'Disney Plus' are one; a '... with Ads' tier is its service."""
-    key = re.sub(r"[^a-z0-9]", "", name.lower().replace("+", " plus"))
-    key = re.sub(r"(standard)?withads$", "", key)
-    key = re.sub(r"^amazon(?=.)", "", key)
-    return ALIASES.get(key, key)
-
-
-def provider_key_sql(column: str) -> str:
-    """The SQL twin of ``provider_key`` over ``column``."""
-    key = (f"regexp_replace(regexp_replace(regexp_replace(replace(lower({column}), '+', ' plus'), "
-           f"'[^a-z0-9]', '', 'g'), '(standard)?withads$', ''), '^amazon(.)', '\\1')")
-    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in ALIASES.items())
-    return f"(CASE {key} {cases} ELSE {key} END)"
-
-
 def current_profile(settings: Settings) -> Profile:
     """The person's profile: the user store's when there is one, the settings' country and services
     otherwise (or where the store leaves them empty). Subscription, free and ad-supported offers count
@@ -200,7 +180,7 @@ def offer_changes(con: duckdb.DuckDBPyConnection, profile: Profile, *, days: int
     keys = sorted({provider_key(s) for s in profile.services})
     provider = seen.provider.lower().replace("+", " plus").re_replace("[^a-z0-9]", "")
     provider = provider.re_replace("(standard)?withads$", "").re_replace("^amazon(.)", "\\1")
-    provider = ibis.cases(*((provider == k, v) for k, v in ALIASES.items()), else_=provider)
+    provider = ibis.cases(*((provider == k, v) for k, v in PROVIDER_ALIASES.items()), else_=provider)
     s = seen.mutate(key=provider)
     s = s.filter(s.key.isin(keys), s.monetization.isin(list(profile.offer_types)))
     if profile.country:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reelradar.errors import BadInput
+from reelradar.vocab import provider_key, provider_key_sql
 
 KINDS = ("movie", "series", "miniseries", "season", "episode", "special", "short", "tv_movie", "video")
 
@@ -65,9 +66,7 @@ class Filters:
             params.append(list(self.exclude))
         if self.services:
             # An offer whose country the source did not state counts as available: the reason says so.
-            # Providers compare by service ("Amazon Prime Video" is "Prime Video"; analytics/availability.py).
-            from reelradar.analytics.availability import provider_key, provider_key_sql
-
+            # Providers compare by service ("Amazon Prime Video" is "Prime Video"; vocab.py).
             clauses.append(
                 f"""EXISTS (SELECT 1 FROM offer o WHERE o.title_id = {alias}.id
                     AND {provider_key_sql('o.provider')} IN (SELECT unnest(?))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from reelradar.catalog.db import sql_literal as _lit
 from reelradar.resolve.distance import FILM_KINDS, SERIES_KINDS
 from reelradar.resolve.normalize import NUMBER_WORDS, ROMAN, Normalized, normalize
 
@@ -47,6 +48,9 @@ class Candidate:
     runtime_min: int | None
     akas: list[tuple[str, str | None]] = field(default_factory=list)  # (title, region)
     tconst: str | None = None
+    xids: dict[str, str] = field(default_factory=dict)  # one external id per source ({"imdb": "tt…"})
+    languages: list[str] = field(default_factory=list)  # original languages, where known
+    season_count: int | None = None
 
     def names(self) -> Iterator[tuple[Normalized, str]]:
         yield normalize(self.title), f"'{self.title}'"
@@ -56,14 +60,66 @@ class Candidate:
             yield normalize(aka), f"alternative title '{aka}'" + (f" ({region})" if region else "")
 
 
+# A source is "indexed" for a kind group when at least this share of its titles carry an id of it.
+ID_COVERAGE = 0.5
+
+
+def _group_of(kind: str | None) -> str:
+    if kind in FILM_KINDS:
+        return "film"
+    if kind in SERIES_KINDS:
+        return "series"
+    return kind or ""
+
+
+def _covered(titles: Iterable[tuple[str, dict[str, str]]]) -> dict[str, set[str]]:
+    """Per kind group, the sources whose ids at least ``ID_COVERAGE`` of its titles carry."""
+    totals: dict[str, int] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for group, xids in titles:
+        totals[group] = totals.get(group, 0) + 1
+        for source in xids:
+            counts[(group, source)] = counts.get((group, source), 0) + 1
+    out: dict[str, set[str]] = {g: set() for g in totals}
+    for (group, source), n in counts.items():
+        if n >= ID_COVERAGE * totals[group]:
+            out[group].add(source)
+    return out
+
+
+def id_coverage(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """``_covered`` over a whole catalog in SQL: canonical ids (tt…, wd:Q…) and ``title_xid``."""
+    canonical = " ".join(f"WHEN starts_with(id, '{prefix}:') THEN '{source}'"
+                         for prefix, source in CANONICAL_PREFIXES_SOURCE.items())
+    family = (f"CASE WHEN kind IN {tuple(sorted(FILM_KINDS))} THEN 'film' "
+              f"WHEN kind IN {tuple(sorted(SERIES_KINDS))} THEN 'series' ELSE kind END")
+    rows = con.execute(f"""
+        WITH t AS (SELECT id, {family} AS grp FROM title WHERE {INDEXED_KINDS_SQL}),
+        ids AS (SELECT id, CASE WHEN starts_with(id, 'tt') THEN 'imdb' {canonical} END AS source FROM t
+                UNION SELECT x.title_id, x.source FROM title_xid x)
+        SELECT t.grp, ids.source, count(DISTINCT t.id), any_value(n.total)
+        FROM t JOIN ids ON ids.id = t.id AND ids.source IS NOT NULL
+        JOIN (SELECT grp, count(*) AS total FROM t GROUP BY grp) n ON n.grp = t.grp
+        GROUP BY ALL""").fetchall()
+    out: dict[str, set[str]] = {}
+    for group, source, n, total in rows:
+        if n >= ID_COVERAGE * total:
+            out.setdefault(group, set()).add(xid_source(source))
+    return out
+
+
 class CatalogIndex:
     """An in-memory blocking index over one catalog: normalised keys and external ids to titles."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None) -> None:
-        """The index over every indexed title, or over the titles ``only`` names."""
+    def __init__(self, con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None,
+                 exclude_prefix: str | None = None) -> None:
+        """The index over every indexed title, or over the titles ``only`` names; titles whose id
+        starts with ``exclude_prefix`` are left out (those a chart import created)."""
         subset, params = "", []
         if only is not None:
             subset, params = " AND id IN (SELECT unnest(?::VARCHAR[]))", [sorted(set(only))]
+        if exclude_prefix:
+            subset += f" AND NOT starts_with(id, {_lit(exclude_prefix)})"
         rows = con.execute(
             f"SELECT id, kind, title, original_title, year, runtime_min FROM title WHERE {INDEXED_KINDS_SQL}{subset}",
             params,
@@ -88,21 +144,37 @@ class CatalogIndex:
                 self._add_keys(at, aka)
         self.by_xid: dict[tuple[str, str], str] = {}
         self.tconst: dict[str, str] = {}
+        self.xids: dict[str, dict[str, str]] = {}  # title id -> {source: its id there}
+        xid_subset = subset.replace("NOT starts_with(id,", "NOT starts_with(title_id,").replace("id IN", "title_id IN")
         for tid, source, xid in con.execute(
-            f"SELECT title_id, source, xid FROM title_xid WHERE TRUE{subset.replace('id IN', 'title_id IN')}", params,
+            f"SELECT title_id, source, xid FROM title_xid WHERE TRUE{xid_subset}", params,
         ).fetchall():
-            self.by_xid.setdefault((xid_source(source), str(xid)), tid)
-            if source == "imdb":
-                self.tconst.setdefault(tid, xid)
+            self._add_xid(tid, xid_source(source), str(xid))
         for tid in self.pos:  # a canonical id links by itself (tt…, wd:Q…, tmdb:tv:…)
             if tid.startswith("tt"):
-                self.by_xid.setdefault(("imdb", tid), tid)
-                self.tconst.setdefault(tid, tid)
+                self._add_xid(tid, "imdb", tid)
             elif tid.startswith(CANONICAL_PREFIXES):
                 prefix, _, value = tid.rpartition(":")
-                self.by_xid.setdefault((CANONICAL_PREFIXES_SOURCE[prefix], value), tid)
+                self._add_xid(tid, CANONICAL_PREFIXES_SOURCE[prefix], value)
+        self.extra: dict[str, tuple[list[str], int | None]] = {
+            tid: (langs or [], seasons) for tid, langs, seasons in con.execute(
+                f"SELECT id, languages, season_count FROM title WHERE {INDEXED_KINDS_SQL}{subset} "
+                "AND (languages IS NOT NULL OR season_count IS NOT NULL)", params).fetchall()}
+        self.sources = _covered(
+            ((_group_of(kind), self.xids.get(tid, {})) for tid, kind, *_ in rows))
         row = con.execute("SELECT value FROM meta WHERE key = 'built_at'").fetchone()
         self.built_at: str | None = row[0] if row else None
+
+    def _add_xid(self, tid: str, source: str, xid: str) -> None:
+        self.by_xid.setdefault((source, xid), tid)
+        self.xids.setdefault(tid, {}).setdefault(source, xid)
+        if source == "imdb":
+            self.tconst.setdefault(tid, xid)
+
+    def id_sources(self, kind: str | None = None) -> set[str]:
+        """The sources whose ids most titles of ``kind``'s group carry (any group when None): only there
+        does an id that no title carries say the record is none of them."""
+        return self.sources.get(_group_of(kind), set()) if kind else set().union(*self.sources.values())
 
     def _add_keys(self, i: int, title: str) -> None:
         for key in normalize.__wrapped__(title).keys:  # bypass the cache: each catalog title is seen once
@@ -117,7 +189,9 @@ class CatalogIndex:
 
     def candidate(self, i: int) -> Candidate:
         tid, kind, title, original, year, runtime = self.rows[i]
-        return Candidate(tid, kind, title, original, year, runtime, self.akas.get(i, []), self.tconst.get(tid))
+        languages, seasons = self.extra.get(tid, ([], None))
+        return Candidate(tid, kind, title, original, year, runtime, self.akas.get(i, []), self.tconst.get(tid),
+                         self.xids.get(tid, {}), languages, seasons)
 
     def by_id(self, title_id: str) -> Candidate | None:
         i = self.pos.get(title_id)
@@ -239,12 +313,14 @@ class GrowingIndex:
     """The blocking index of a large catalog: a ``CatalogIndex`` over the titles the records seen so
     far may match, grown a batch of records at a time (``prepare``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, exclude_prefix: str | None = None) -> None:
         self.con = con
+        self.exclude_prefix = exclude_prefix
         self.ids: set[str] = set()
         self.seen: set[tuple[str | None, int | None, str | None, tuple[tuple[str, str], ...]]] = set()
-        self.sub = CatalogIndex(con, only=())
+        self.sub = CatalogIndex(con, only=(), exclude_prefix=exclude_prefix)
         self.built_at = self.sub.built_at
+        self.sources: dict[str, set[str]] | None = None
 
     def prepare(self, records: Iterable[tuple[str | None, int | None, str | None, dict[str, str]]]) -> None:
         fresh = []
@@ -256,9 +332,17 @@ class GrowingIndex:
         if not fresh:
             return
         more = candidate_ids(self.con, fresh) - self.ids
+        if self.exclude_prefix:
+            more = {i for i in more if not i.startswith(self.exclude_prefix)}
         if more:
             self.ids |= more
-            self.sub = CatalogIndex(self.con, only=self.ids)
+            self.sub = CatalogIndex(self.con, only=self.ids, exclude_prefix=self.exclude_prefix)
+
+    def id_sources(self, kind: str | None = None) -> set[str]:
+        """As ``CatalogIndex.id_sources``, over the whole catalog (counted once, in SQL)."""
+        if self.sources is None:
+            self.sources = id_coverage(self.con)
+        return self.sources.get(_group_of(kind), set()) if kind else set().union(*self.sources.values())
 
     def __len__(self) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM title WHERE {INDEXED_KINDS_SQL}").fetchall()[0][0])
@@ -275,12 +359,16 @@ class GrowingIndex:
         return CatalogIndex(self.con, only=[title_id]).by_id(title_id)  # a link by hand: that title alone
 
 
-def index_for(con: duckdb.DuckDBPyConnection, full_max: int | None = None) -> CatalogIndex | GrowingIndex:
+def index_for(con: duckdb.DuckDBPyConnection, full_max: int | None = None,
+              exclude_prefix: str | None = None) -> CatalogIndex | GrowingIndex:
     """The whole catalog indexed in memory when it is small, else a ``GrowingIndex`` (which needs the
-    catalog's search index; catalogs built before it are indexed whole)."""
+    catalog's search index; catalogs built before it are indexed whole). Titles whose id starts with
+    ``exclude_prefix`` are left out."""
     n = con.execute(f"SELECT count(*) FROM title WHERE {INDEXED_KINDS_SQL}").fetchall()[0][0]
     has_postings = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
         "AND table_name IN ('search_posting', 'search_vocab')").fetchall()[0][0] == 2
     limit = FULL_INDEX_MAX if full_max is None else full_max
-    return GrowingIndex(con) if n > limit and has_postings else CatalogIndex(con)
+    if n > limit and has_postings:
+        return GrowingIndex(con, exclude_prefix)
+    return CatalogIndex(con, exclude_prefix=exclude_prefix)

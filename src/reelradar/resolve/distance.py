@@ -2,24 +2,40 @@
 
 Each component is a penalty between 0 (the two agree) and 1 (they disagree) with a weight; the
 distance is the weighted mean over the components both sides know, so a Letterboxd row without a
-runtime is not punished for it. The verdict is strong, medium or none by two thresholds. Every
-component keeps a note in words, shown by ``reelradar why-match``.
+runtime is not punished for it. The verdict is strong, medium or none by two thresholds, and a cap
+may hold it lower whatever the value: a name with nothing else behind it (no year, an id the catalog
+lacks, a title released long before it charted) is at most medium. Every component keeps a note in
+words, shown by ``reelradar why-match``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
 
 from rapidfuzz import fuzz
 
 from reelradar.resolve.normalize import Normalized, fold
 
-STRONG, MEDIUM, NONE = "strong", "medium", "none"
+
+class Verdict(StrEnum):
+    """How sure a match is: strong (counted as the title), medium (shown as "possibly", counted
+    nowhere) or none."""
+
+    STRONG = "strong"
+    MEDIUM = "medium"
+    NONE = "none"
+
+
+STRONG, MEDIUM, NONE = Verdict.STRONG, Verdict.MEDIUM, Verdict.NONE
+_RANK = {STRONG: 2, MEDIUM: 1, NONE: 0}
 
 # Kinds that sources confuse with each other: a partial penalty, not a full one.
 FILM_KINDS = frozenset({"movie", "tv_movie", "short", "video", "special"})
 SERIES_KINDS = frozenset({"series", "miniseries"})
+# Components whose weight is not a setting: an id agreeing is shown, never weighed.
+UNWEIGHED = frozenset({"id"})
 
 
 @dataclass(frozen=True)
@@ -28,9 +44,14 @@ class Weights:
 
     title: float = 4.0
     year: float = 1.0
-    runtime: float = 1.0
+    runtime: float = 2.0
     kind: float = 1.0
     people: float = 2.0
+    # chart entries (resolve/charts.py): the evidence a chart gives besides a name
+    age: float = 1.5
+    language: float = 1.0
+    seasons: float = 0.5
+    availability: float = 1.0
     strong: float = 0.10  # distance at or below which a match is strong
     medium: float = 0.30  # ... medium; above it, no match
     ambiguity: float = 0.04  # a runner-up this close to the best makes a strong match medium
@@ -39,14 +60,13 @@ class Weights:
 
     @classmethod
     def from_settings(cls, settings: object) -> Weights:
-        names = ("title", "year", "runtime", "kind", "people", "strong", "medium", "ambiguity",
-                 "year_off_by_one", "subtitle")
+        names = [f.name for f in fields(cls)]
         return cls(**{n: float(getattr(settings, f"resolve_{n}", getattr(cls, n))) for n in names})
 
 
 @dataclass
 class Component:
-    name: str  # id, title, year, runtime, kind, people
+    name: str  # id, title, year, runtime, kind, people, age, language, seasons, availability
     penalty: float  # 0 agree .. 1 disagree
     weight: float
     note: str
@@ -58,30 +78,61 @@ class Component:
 
 @dataclass
 class Distance:
-    """Named weighted penalties; ``value`` is their weighted mean."""
+    """Named weighted penalties; ``value`` is their weighted mean. A ``limit`` caps the verdict
+    whatever the value (a name alone with nothing else to back it is never strong)."""
 
     weights: Weights
     components: list[Component] = field(default_factory=list)
+    limit: tuple[Verdict, str] | None = None  # (best verdict allowed, why)
 
     def add(self, name: str, penalty: float, note: str) -> None:
-        weight = float(getattr(self.weights, name, 1.0))
-        self.components.append(Component(name, round(min(1.0, max(0.0, penalty)), 4), weight, note))
+        """Add component ``name``; a name the weights do not know, or a penalty outside 0..1, is a bug."""
+        if name in UNWEIGHED:
+            weight = 0.0
+        elif name in _WEIGHT_NAMES:
+            weight = float(getattr(self.weights, name))
+        else:
+            raise ValueError(f"unknown distance component {name!r}")
+        if not 0.0 <= penalty <= 1.0:
+            raise ValueError(f"penalty {penalty} of {name} is outside 0..1")
+        self.components.append(Component(name, round(penalty, 4), weight, note))
+
+    def cap(self, best: Verdict, why: str) -> None:
+        """Allow at most verdict ``best`` (the lowest cap wins)."""
+        if self.limit is None or _RANK[best] < _RANK[self.limit[0]]:
+            self.limit = (best, why)
+
+    def has(self, name: str, at_most: float = 0.0) -> bool:
+        """Whether component ``name`` is here with a penalty of at most ``at_most`` (evidence that agrees)."""
+        return any(c.name == name and c.penalty <= at_most for c in self.components)
 
     @property
     def value(self) -> float:
         total = sum(c.weight for c in self.components)
         return round(sum(c.contribution for c in self.components) / total, 4) if total else 1.0
 
-    def verdict(self) -> str:
-        return verdict(self.value, self.weights)
+    def verdict(self) -> Verdict:
+        found = verdict(self.value, self.weights)
+        if self.limit is not None and _RANK[self.limit[0]] < _RANK[found]:
+            return self.limit[0]
+        return found
 
 
-def verdict(value: float, weights: Weights) -> str:
+_WEIGHT_NAMES = frozenset({"title", "year", "runtime", "kind", "people", "age", "language", "seasons",
+                           "availability"})
+
+
+def verdict(value: float, weights: Weights) -> Verdict:
     if value <= weights.strong:
         return STRONG
     if value <= weights.medium:
         return MEDIUM
     return NONE
+
+
+def at_most(found: Verdict, best: Verdict) -> Verdict:
+    """The lower of two verdicts."""
+    return found if _RANK[found] <= _RANK[best] else best
 
 NEAR_TITLE_FLOOR = 0.3
 

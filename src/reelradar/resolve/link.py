@@ -16,7 +16,14 @@ from typing import Any
 
 import duckdb
 
-from reelradar.resolve.candidates import Candidate, CatalogIndex, GrowingIndex, index_for, people_of
+from reelradar.resolve.candidates import (
+    Candidate,
+    CatalogIndex,
+    GrowingIndex,
+    index_for,
+    people_of,
+    xid_source,
+)
 from reelradar.resolve.distance import (
     MEDIUM,
     NONE,
@@ -24,10 +31,12 @@ from reelradar.resolve.distance import (
     Component,
     Distance,
     Weights,
+    at_most,
     kind_penalty,
     people_penalty,
     runtime_penalty,
     title_penalty,
+    verdict,
     year_penalty,
 )
 from reelradar.resolve.normalize import normalize
@@ -43,6 +52,7 @@ class Record:
     xids: dict[str, str] = field(default_factory=dict)  # {"imdb": "tt…", "tmdb": "…", "wikidata": "Q…"}
     runtime_min: int | None = None
     people: list[str] = field(default_factory=list)  # directors or cast, when the source names them
+    akas: list[str] = field(default_factory=list)  # other names the source gives (original, native-language)
 
     def said(self) -> dict[str, Any]:
         return {"title": self.title, "year": self.year, "kind": self.kind, "ids": dict(self.xids)}
@@ -76,6 +86,20 @@ class Match:
 LINKABLE_IDS = ("imdb", "tmdb", "tmdb_movie", "tmdb_tv", "wikidata")
 
 
+def _ids_text(ids: dict[str, str]) -> str:
+    return " and ".join(f"{source} id {value}" for source, value in ids.items())
+
+
+def _doubts(d: Distance) -> str:
+    """The components that keep a match from being strong, most telling first."""
+    against = sorted((c for c in d.components if c.penalty > 0), key=lambda c: -c.contribution)
+    return "; ".join(c.note for c in against[:3]) or "a small distance"
+
+
+def _sources_text(ids: dict[str, str]) -> str:
+    return "/".join(ids)
+
+
 def _year_hint(record: Record) -> int | None:
     if record.year is not None or not record.title:
         return record.year
@@ -105,6 +129,7 @@ class Resolver:
             self.index.prepare((r.title, _year_hint(r), _kind_hint(r), r.xids) for r in records)
 
     def match(self, record: Record) -> Match:
+        self.last_scored: list[tuple[Distance, Candidate]] = []  # every candidate compared, nearest first
         self.prepare([record])
         linked = self.index.by_external_id(record.xids)
         if linked is not None:
@@ -112,46 +137,105 @@ class Resolver:
             dist = self.compare(record, cand) if record.title else Distance(self.weights)
             comps = [Component("id", 0.0, 0.0, f"same {via}"), *dist.components]
             return self._result(cand, STRONG, 0.0, "id", f"linked by {via}", comps)
-        if not record.title or not normalize(record.title).key:
+        names = [n for n in (record.title, *record.akas) if n and normalize(n).key]
+        if not names:
             missing = "an id in this catalog" if record.xids else "a title or an id"
-            return Match(None, NONE, None, "none", f"the record has no {missing}")
-        name = normalize(record.title)
+            return Match(None, NONE, None, "none", f"the record has none: it needs {missing}")
         kind = _kind_hint(record)
         year = _year_hint(record)
-        cands = self.index.block(name, year, kind)
+        cands = self.candidates(record, names, year, kind)
+        absent = self.absent_ids(record)
+        ruled_out = [c for c in cands if self._has_other_id(c, absent)]
+        cands = [c for c in cands if c not in ruled_out]
         if not cands:
-            where = f" within a year of {year}" if year is not None else ""
-            linkable = [f"{k} {v}" for k, v in record.xids.items() if k in LINKABLE_IDS]
-            ids = f" (its ids {', '.join(linkable)} are not in the catalog)" if linkable else ""
-            return Match(None, NONE, None, "none", f"no {kind or 'title'} with this name{where}{ids}")
+            return Match(None, NONE, None, "none", self._why_none(record, kind, year, absent, ruled_out))
         if record.people:
             self._load_people([c.id for c in cands])
+        self.before_compare(record, cands)
         scored = sorted(((self.compare(record, c), c) for c in cands), key=lambda dc: (dc[0].value, dc[1].id))
+        self.last_scored = scored
         best_d, best = scored[0]
-        verdict_ = best_d.verdict()
+        if absent:
+            best_d.cap(MEDIUM, f"its {_ids_text(absent)} {'is' if len(absent) == 1 else 'are'} in no catalog "
+                               "title: matched by name alone")
+        verdict_ = verdict(best_d.value, self.weights)
         reason = f"nearest of {len(cands)} candidate{'s' if len(cands) > 1 else ''}"
+        if ruled_out:
+            reason += f" ({len(ruled_out)} ruled out by their own {_sources_text(absent)} id)"
         runner = None
         if len(scored) > 1:
             second_d, second = scored[1]
             runner = f"{second.title} ({second.year}) {second.id} at {second_d.value:.3f}"
             if verdict_ == STRONG and second_d.value - best_d.value <= self.weights.ambiguity:
-                verdict_ = MEDIUM
-                reason = f"ambiguous: {second.title} ({second.year}, {second.id}) is as near"
+                settled = self.break_tie(best, second)
+                if settled is None:
+                    verdict_ = MEDIUM
+                    reason = f"ambiguous: {second.title} ({second.year}, {second.id}) is as near"
+                else:
+                    reason += f"; {settled}"
+        if best_d.limit is not None and at_most(verdict_, best_d.limit[0]) != verdict_:
+            verdict_ = best_d.limit[0]
+            reason = f"at most {verdict_}: {best_d.limit[1]}; {reason}"
+        elif verdict_ == MEDIUM and not reason.startswith("ambiguous"):
+            reason = f"near but not sure ({_doubts(best_d)}); {reason}"
         if verdict_ == NONE:
+            why = reason if best_d.value <= self.weights.medium else \
+                f"too far ({best_d.value:.3f} > {self.weights.medium:g})"
             return Match(None, NONE, best_d.value, "none",
-                         f"nearest candidate {best.title} ({best.year}, {best.id}) is too far "
-                         f"({best_d.value:.3f} > {self.weights.medium:g})", best_d.components,
+                         f"nearest candidate {best.title} ({best.year}, {best.id}): {why}", best_d.components,
                          runner_up=runner)
         result = self._result(best, verdict_, best_d.value, "title", reason, best_d.components)
         result.runner_up = runner
         return result
 
+    def candidates(self, record: Record, names: list[str], year: int | None, kind: str | None) -> list[Candidate]:
+        """The catalog titles sharing a key with any of the record's names, in its kind group and year."""
+        seen: dict[str, Candidate] = {}
+        for name in names:
+            for cand in self.index.block(normalize(name), year, kind):
+                seen.setdefault(cand.id, cand)
+        return list(seen.values())
+
+    def absent_ids(self, record: Record) -> dict[str, str]:
+        """The record's ids of sources the catalog indexes that no catalog title carries: evidence against
+        every title carrying another id of that source (``by_external_id`` found none of them)."""
+        indexed = self.index.id_sources(_kind_hint(record))
+        out = {}
+        for name, value in record.xids.items():
+            source = xid_source(name)
+            if value not in (None, "") and name in LINKABLE_IDS and source in indexed:
+                out[source] = str(value)
+        return out
+
+    def _has_other_id(self, cand: Candidate, absent: dict[str, str]) -> bool:
+        return any(source in cand.xids for source in absent)
+
+    def _why_none(self, record: Record, kind: str | None, year: int | None, absent: dict[str, str],
+                  ruled_out: list[Candidate]) -> str:
+        if ruled_out:
+            shown = ", ".join(f"{c.title} ({c.year}) {c.xids[next(s for s in absent if s in c.xids)]}"
+                              for c in ruled_out[:3])
+            return (f"its {_ids_text(absent)} {'is' if len(absent) == 1 else 'are'} in no catalog title, and every "
+                    f"title of this name has another: {shown}")
+        where = f" within a year of {year}" if year is not None else ""
+        linkable = [f"{k} {v}" for k, v in record.xids.items() if k in LINKABLE_IDS]
+        ids = f" (its ids {', '.join(linkable)} are not in the catalog)" if linkable else ""
+        return f"no {kind or 'title'} with this name{where}{ids}"
+
+    def before_compare(self, record: Record, cands: list[Candidate]) -> None:
+        """Load at once what ``compare`` will need of these candidates (a hook for chart evidence)."""
+
+    def break_tie(self, best: Candidate, second: Candidate) -> str | None:
+        """A reason to keep a strong match although the runner-up is as near (None: there is none)."""
+        return None
+
     def compare(self, record: Record, cand: Candidate) -> Distance:
         """The distance between a record and one catalog title, component by component."""
         d = Distance(self.weights)
         if record.title:
-            p, note = title_penalty(normalize(record.title), cand.names(), self.weights.subtitle)
-            d.add("title", p, note)
+            keys = [normalize(n) for n in (record.title, *record.akas) if n]
+            best = min((title_penalty(k, cand.names(), self.weights.subtitle) for k in keys), key=lambda pn: pn[0])
+            d.add("title", *best)
         for name, part in (
             ("year", year_penalty(_year_hint(record), cand.year, self.weights.year_off_by_one)),
             ("kind", kind_penalty(record.kind, cand.kind)),
@@ -160,7 +244,15 @@ class Resolver:
         ):
             if part is not None:
                 d.add(name, *part)
+        self.limit(record, cand, d)
         return d
+
+    def limit(self, record: Record, cand: Candidate, d: Distance) -> None:
+        """Caps on the verdict: a record with no year needs more than its name (a runtime or people
+        that agree) to be strong — an upcoming title or a remake shares its name with older ones."""
+        if _year_hint(record) is None and cand.year is not None \
+                and not (d.has("runtime", 0.1) or d.has("people", 0.34)):
+            d.cap(MEDIUM, "the record gives no year, and nothing but the name ties it to this title")
 
     def _load_people(self, ids: list[str]) -> None:
         todo = [i for i in ids if i not in self._people]
