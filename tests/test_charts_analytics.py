@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reelradar.analytics.chart_views import breakout_reason
 from reelradar.analytics.charts import (
     chart_rows,
     compute_chart_tables,
@@ -19,6 +18,7 @@ from reelradar.analytics.charts import (
     world_totals,
 )
 from reelradar.analytics.engine import backend
+from reelradar.analytics.hot import breakout_reason
 from reelradar.catalog.charts_store import place_chart_titles, replace_import
 from reelradar.catalog.db import schema_sql
 from reelradar.config import Settings, load_settings
@@ -86,9 +86,9 @@ def test_breakout_thresholds_are_settings(tmp_path: Path) -> None:
 def test_reason_reads_like_a_person_would_say_it(tmp_path: Path) -> None:
     r = momentum_of(catalog(tmp_path), "New Wave")
     text = breakout_reason(r, "chart CSV, 2025-07-14")
-    assert text.startswith("#1 in 1 of 2 countries on Max, new entry; 2nd week")
-    assert "70 chart points in the 7 days to 2025-07-14 against 0 before" in text
-    assert text.endswith("— chart CSV, 2025-07-14")
+    # new: its rank and all its points (US and France), nothing compared with a week it was not in
+    assert text == ("#1 in 1 of 2 countries on Max, new entry: 133 chart points in its first week in the top 10, "
+                    "to 2025-07-14 — chart CSV, 2025-07-14")
 
 
 def test_positions_climbers_fallers_new_entries(tmp_path: Path) -> None:

@@ -93,7 +93,8 @@ def test_update_stages_relations_characters_scores_and_ids(tiny: Settings) -> No
     assert con.execute("SELECT xid FROM title_xid WHERE title_id = 'wd:Q9000002' AND source = 'imdb'").fetchone() == (
         "tt9000002",)
     xids = set(con.execute("SELECT source, xid FROM title_xid WHERE title_id = 'tt3502248'").fetchall())
-    assert xids == {("wikidata", "Q9000001"), ("imdb", "tt3502248"), ("tmdb", "tv:90001"), ("rotten_tomatoes", "tv/bosch")}
+    assert xids == {("wikidata", "Q9000001"), ("imdb", "tt3502248"), ("tmdb", "tv:90001"), ("rotten_tomatoes", "tv/bosch"),
+                    ("prime_video", "B00SVDK5CA")}  # a platform's own id: evidence for chart links
     credits = set(con.execute("""SELECT c.title_id, p.name, c.role, c."character" FROM credit c
                                  JOIN person p ON p.id = c.person_id WHERE c.source = 'wdqs'""").fetchall())
     assert credits == {("tt3502248", "Titus Welliver", "actor", "Harry Bosch"),

@@ -33,13 +33,17 @@ from pathlib import Path
 
 def generate(path: Path, platforms: int, countries: int, days: int) -> int:
     import duckdb
+    import pycountry
 
+    codes = sorted(c.alpha_2 for c in pycountry.countries)
+    if countries > len(codes):
+        raise SystemExit(f"--countries {countries}: there are only {len(codes)} countries")
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
     con.execute(f"""
         COPY (
           SELECT DATE '2021-01-01' + d.d::INT AS date, 'Platform ' || p.p AS platform,
-                 chr(65 + (c.c // 26)::INT) || chr(65 + (c.c % 26)::INT) AS country, r.r + 1 AS rank,
+                 {codes!r}[c.c + 1] AS country, r.r + 1 AS rank,
                  -- a slot's title changes every 3-9 days; countries share titles in staggered waves
                  'P' || p.p || ' Title ' || ((d.d + (c.c % 5) * 2 + r.r * 7) // (3 + (r.r + p.p) % 7) * 10 + r.r)
                    AS title
@@ -53,8 +57,8 @@ def run_reelradar(csv: Path, work: Path) -> dict[str, float]:
         chart_rows,
         compute_chart_tables,
         fixed_countries,
-        positions_sql,
         points_totals,
+        positions_sql,
         world_totals,
     )
     from reelradar.analytics.engine import backend, materialize

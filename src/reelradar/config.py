@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     chart_breakout_min_countries: int = Field(
         default=1, ge=1, description="Charts: fewest countries (or world charts) a breakout must chart in this window."
     )
+    chart_stale_days: int = Field(
+        default=14, ge=0,
+        description="Charts: hot picks say how old the chart data is when its newest day is more than this many days ago.",
+    )
     serve_host: str = Field(default="127.0.0.1", description="Address `reelradar serve` binds to (loopback by default).")
     serve_port: int = Field(default=8000, ge=0, le=65535, description="Port `reelradar serve` listens on.")
     serve_cache_entries: int = Field(
@@ -164,9 +168,17 @@ class Settings(BaseSettings):
     # entity resolution (resolve/) and imports of a person's history (users/)
     resolve_title: float = Field(default=4.0, ge=0, description="Weight of the title component of a match distance.")
     resolve_year: float = Field(default=1.0, ge=0, description="Weight of the year component of a match distance.")
-    resolve_runtime: float = Field(default=1.0, ge=0, description="Weight of the runtime component of a match distance.")
+    resolve_runtime: float = Field(default=2.0, ge=0, description="Weight of the runtime component of a match distance.")
     resolve_kind: float = Field(default=1.0, ge=0, description="Weight of the kind component of a match distance.")
     resolve_people: float = Field(default=2.0, ge=0, description="Weight of the people component (directors, cast).")
+    resolve_age: float = Field(default=1.5, ge=0, description="Chart entries: weight of a title's release year "
+                               "against the week it first charted.")
+    resolve_language: float = Field(default=1.0, ge=0, description="Chart entries: weight of the chart's language "
+                                    "category against the title's original languages.")
+    resolve_seasons: float = Field(default=0.5, ge=0, description="Chart entries: weight of the season charted "
+                                   "against the series' season count.")
+    resolve_availability: float = Field(default=1.0, ge=0, description="Chart entries: weight of an offer on the "
+                                        "chart's platform, or the platform's own id.")
     resolve_strong: float = Field(default=0.10, ge=0, le=1, description="Distance at or below which a match is strong.")
     resolve_medium: float = Field(default=0.30, ge=0, le=1, description="Distance at or below which a match is medium.")
     resolve_ambiguity: float = Field(

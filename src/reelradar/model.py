@@ -126,6 +126,22 @@ class ChartPoint:
 
 
 @dataclass
+class ChartNote:
+    """A chart entry that may be a title but is not counted for it (a medium match): shown where a
+    person looks, with why, so they can confirm or reject it."""
+
+    entry: str  # the chart entry's id (``reelradar why-match --chart ENTRY``)
+    platform: str
+    raw_title: str  # the name as charted
+    first_period: date | None
+    last_period: date | None
+    rows: int
+    candidate_id: str | None  # the catalog title it may be
+    candidate: str | None  # that title's name and year, "Venom (1981)"
+    why: str  # why it is not counted, in words
+
+
+@dataclass
 class TitleCard:
     id: str
     kind: str
@@ -149,6 +165,7 @@ class TitleCard:
     relations: list[Relation] = field(default_factory=list)
     offers: list[Offer] = field(default_factory=list)
     charts: list[ChartPoint] = field(default_factory=list)
+    chart_notes: list[ChartNote] = field(default_factory=list)  # entries that may be this title, not counted
     pick: Pick | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Reading the chart tables a build or an import derived (analytics/charts.py): a chart for a week or
-a day, a title's chart history, the rows no title could be found for, and the breakouts behind
-``reelradar picks --mode hot``. Every row carries its source and date."""
+a day, a title's chart history and the rows no title could be found for (the breakouts behind
+``reelradar picks --mode hot`` are read in analytics/hot.py). Every row carries its source and date."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 import duckdb
 
 from reelradar.analytics.explain import Labels
 from reelradar.analytics.filters import Filters
+from reelradar.catalog.chart_links import entry_views
 from reelradar.catalog.db import sql_literal as lit
 from reelradar.errors import BadInput, NotFound
-from reelradar.model import Pick, Reason
+from reelradar.resolve.charts import CREATED_PREFIX
 
 ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
@@ -37,6 +37,8 @@ class ChartRow:
     days: int  # days charted in this period
     hours: float | None = None
     views: float | None = None
+    possibly_id: str | None = None  # a catalog title the row may be (a medium match, counted nowhere)
+    possibly: str | None = None  # its name and year
 
 
 @dataclass
@@ -236,8 +238,27 @@ def _one_chart(con: duckdb.DuckDBPyConnection, plat: str, ctry: str, cat: str, a
             new=bool(r["new"]), weeks=int(r["weeks"]), peak=int(r["peak"]), days=int(r["days"]),
             hours=r["hours"], views=r["views"],
         ))
+    _mark_possible(con, plat, out)
     return ChartTable(platform=plat, country=ctry, category=cat, period_start=a, period_end=b,
                       provenance=prov, aggregated=aggregated, rows=out)
+
+
+def _mark_possible(con: duckdb.DuckDBPyConnection, platform: str, rows: list[ChartRow]) -> None:
+    """Mark the rows whose entry is a medium match with the title it may be ("possibly Venom (1981)?"):
+    rows of a title the chart created (its id is the entry's), and unlinked rows of other charts by name."""
+    own = [r.title_id for r in rows if r.title_id and r.title_id.startswith(CREATED_PREFIX)]
+    unlinked = [r.title for r in rows if r.title_id is None]
+    if not own and not unlinked:
+        return
+    found = {}
+    for v in entry_views(con, "m.verdict = 'medium' AND l.entry IS NULL AND (m.entry IN (SELECT unnest(?)) "
+                              "OR (m.platform = ? AND m.source <> 'netflix' AND m.raw_title IN (SELECT unnest(?))))",
+                         [own, platform, unlinked]):
+        found[v.entry] = found[v.raw_title] = v.match
+    for r in rows:
+        m = found.get(r.title_id or "") or (found.get(r.title) if r.title_id is None else None)
+        if m is not None and m.title_id:
+            r.possibly_id, r.possibly = m.title_id, f"{m.title} ({m.year or 'year unknown'})"
 
 
 @dataclass
@@ -353,68 +374,3 @@ def unresolved(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list
     ).fetchall()
     return [Unresolved(*r) for r in rows]
 
-
-def nth(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def breakout_reason(r: dict[str, Any], source_text: str) -> str:
-    """'#1 in 4 of 5 countries, up from #7; 3rd week' and the numbers and sources behind it."""
-    best, last = int(r["best_rank_this"]), r["best_rank_last"]
-    platform = r["platform"]
-    if r["level"] == "world":
-        where = f"#{best} worldwide on {platform}"
-    elif best == 1:
-        where = f"#1 in {r['number_one_this']} of {r['charts_this']} countries on {platform}"
-    else:
-        where = f"#{best} at best on {platform}, charting in {r['countries_this']} of {r['charts_this']} countries"
-    if last is None:
-        move = "new entry" if r["is_new"] else "back in the top 10"
-    elif best < int(last):
-        move = f"up from #{last}"
-    elif best > int(last):
-        move = f"down from #{last}"
-    else:
-        move = f"holding #{best}"
-    weeks = int(r["weeks_on_chart"])
-    numbers = (f"momentum {float(r['momentum']):+.2f}: {r['points_this']} chart points in the {r['window_days']} days "
-               f"to {r['as_of']} against {r['points_last']} before, over the {r['fixed_countries']} "
-               f"{'chart' if r['level'] == 'world' else 'countries'} charted in both")
-    return f"{where}, {move}; {nth(weeks)} week · {numbers} — {source_text}"
-
-
-def hot_rows(con: duckdb.DuckDBPyConnection, where: str, params: list[object], limit: int) -> list[dict[str, Any]]:
-    """Breakouts (one per title: its strongest platform and level), strongest first, after ``where``
-    over title alias ``t``."""
-    if not has_chart_tables(con):
-        return []
-    rows = con.execute(
-        f"""SELECT m.*, t.title, t.kind, t.year, s.acclaim,
-                   coalesce(s.awareness, (SELECT max(a.percentile) FROM awareness_part a WHERE a.title_id = t.id))
-                     AS awareness, s.evidence
-            FROM (SELECT * FROM chart_momentum WHERE breakout AND title_id IS NOT NULL
-                  QUALIFY row_number() OVER (PARTITION BY title_id ORDER BY momentum DESC, points_this DESC) = 1) m
-            JOIN title t ON t.id = m.title_id LEFT JOIN title_score s ON s.title_id = t.id
-            WHERE {where} ORDER BY m.momentum DESC, m.points_this DESC, t.id LIMIT ?""",
-        [*params, limit],
-    ).fetchall()
-    names = [d[0] for d in con.description]
-    return [dict(zip(names, values)) for values in rows]
-
-
-def hot_picks(con: duckdb.DuckDBPyConnection, where: str, params: list[object], limit: int) -> list[Pick]:
-    """``picks --mode hot``: breakouts, each explained first by its chart numbers, then its scores."""
-    from reelradar.analytics.picks import explain_rows
-
-    found = hot_rows(con, where, params, limit)
-    picks = explain_rows(
-        con, [(r["title_id"], r["title"], r["kind"], r["year"], r["acclaim"], r["awareness"], r["evidence"])
-              for r in found], radar=False)
-    labels = Labels(con)
-    for pick, r in zip(picks, found):
-        source = labels.provenance(str(r["sources"]), None, r["as_of"]).text()
-        text = breakout_reason(r, source)
-        pick.reasons.insert(0, Reason(text, "breakout"))
-        pick.reason = text + (" · " + pick.reason if pick.reason else "")
-    return picks

@@ -1,20 +1,25 @@
-"""Picks: acclaimed titles under the radar (``radar``) or simply the most acclaimed (``top``),
-filtered and explained. Reads the scores a build derived; computes nothing heavy per call."""
+"""Picks: acclaimed titles under the radar (``radar``), simply the most acclaimed (``top``), or breaking
+out in the charts now (``hot``, analytics/hot.py), filtered and explained. Reads the scores and chart
+tables a build derived; computes nothing heavy per call."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import duckdb
 
 from reelradar.analytics.explain import Labels, context_reasons, evidence_parts, reason_line, score_parts
 from reelradar.analytics.filters import Filters
+from reelradar.analytics.hot import HotPicks, breakout_reason, dated, hot_rows, left_out
 from reelradar.config import Settings
 from reelradar.errors import BadInput
-from reelradar.model import Pick
+from reelradar.model import Pick, Reason
 
 Mode = Literal["radar", "top"]
-MODES: tuple[str, ...] = ("radar", "top", "hot")  # hot: chart breakouts (analytics/chart_views.py)
+MODES: tuple[str, ...] = ("radar", "top", "hot")  # hot: chart breakouts (analytics/hot.py)
+
+
 def picks(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -26,16 +31,10 @@ def picks(
     """The best picks for ``mode`` after ``filters``, each with its reason and the parts behind it."""
     if mode not in MODES:
         raise BadInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-    filters = filters or Filters()
-    filters.check()
-    limit = limit or settings.picks_limit
-    if limit < 1:
-        raise BadInput("--limit must be at least 1")
+    filters, limit = _checked(settings, filters, limit)
     where, params = filters.sql()
     if mode == "hot":
-        from reelradar.analytics.chart_views import hot_picks
-
-        return hot_picks(con, where, params, limit)
+        return _hot_list(con, where, params, limit)
     if filters.kind is None:  # episodes and seasons are picked only when asked for
         where += " AND t.kind NOT IN ('episode', 'season')"
     # pick_base holds each scored title with the title columns filters read (analytics/scores.py), so a
@@ -53,6 +52,40 @@ def picks(
         [*params, limit],
     ).fetchall()
     return explain_rows(con, rows, radar=mode == "radar")
+
+
+def hot_picks(con: duckdb.DuckDBPyConnection, settings: Settings, *, today: date, filters: Filters | None = None,
+              limit: int | None = None) -> HotPicks:
+    """``picks --mode hot`` whole: the breakouts of the freshest chart data, the chart day they stand on
+    and how old it is on ``today`` (the caller's clock), and what was left out (charts that stopped
+    earlier), counted after the same filters."""
+    filters, limit = _checked(settings, filters, limit)
+    where, params = filters.sql()
+    return dated(con, _hot_list(con, where, params, limit), left_out(con, where, params), today=today,
+                 stale_days=settings.chart_stale_days)
+
+
+def _checked(settings: Settings, filters: Filters | None, limit: int | None) -> tuple[Filters, int]:
+    filters = filters or Filters()
+    filters.check()
+    limit = limit or settings.picks_limit
+    if limit < 1:
+        raise BadInput("--limit must be at least 1")
+    return filters, limit
+
+
+def _hot_list(con: duckdb.DuckDBPyConnection, where: str, params: list[object], limit: int) -> list[Pick]:
+    """Current breakouts, each explained first by its chart numbers, then by its scores."""
+    found = hot_rows(con, where, params, limit)
+    out = explain_rows(
+        con, [(r["title_id"], r["title"], r["kind"], r["year"], r["acclaim"], r["awareness"], r["evidence"])
+              for r in found], radar=False)
+    labels = Labels(con)
+    for pick, r in zip(out, found):
+        text = breakout_reason(r, labels.provenance(str(r["sources"]), None, r["as_of"]).text())
+        pick.reasons.insert(0, Reason(text, "breakout"))
+        pick.reason = text + (" · " + pick.reason if pick.reason else "")
+    return out
 
 
 def explain_rows(con: duckdb.DuckDBPyConnection, rows: list[tuple], *, radar: bool) -> list[Pick]:

@@ -6,12 +6,18 @@ lists are pages (``offset``, ``limit``, ``next_offset``).
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from reelradar.analytics.filters import Filters
-from reelradar.analytics.picks import MODES, picks
-from reelradar.api.cache import cached_json
+from reelradar.analytics.hot import LeftOut
+from reelradar.analytics.picks import MODES, hot_picks, picks
+from reelradar.api.cache import cached_json, memo_async
 from reelradar.api.deps import Page, PageParams, catalog_read, page_params, paginate, settings_of
 from reelradar.api.errors import ErrorResponse
 from reelradar.catalog.query import title_card
@@ -61,7 +67,21 @@ async def title_route(title_id: str, request: Request, response: Response,
     return await cached_json(request, response, lambda: title_card(con, title_id))
 
 
-@router.get("/picks", response_model=Page[Pick], summary="Picks: under the radar, most acclaimed, or breaking out")
+class PicksPage(Page[Pick]):
+    """A page of picks. In hot mode also: the newest chart day the breakouts stand on (``as_of``), its age
+    in days (``age_days``), whether that is more than ``chart_stale_days`` (``stale``), both in words
+    (``as_of_text``), and the breakouts of charts that stopped earlier, left out (``left_out``,
+    ``left_out_text``). The other modes answer the plain page, without these fields."""
+
+    as_of: date | None = None
+    age_days: int | None = None
+    stale: bool | None = None
+    as_of_text: str | None = None
+    left_out: list[LeftOut] = Field(default_factory=list)
+    left_out_text: str | None = None
+
+
+@router.get("/picks", response_model=PicksPage, summary="Picks: under the radar, most acclaimed, or breaking out")
 async def picks_route(
     request: Request,
     response: Response,
@@ -72,9 +92,31 @@ async def picks_route(
     con: duckdb.DuckDBPyConnection = Depends(catalog_read),
 ) -> Response:
     """The picks of ``reelradar picks`` (radar: acclaimed, little known; top: most acclaimed; hot: breaking
-    out in the charts), each with its one-line reason and the numbers behind it."""
+    out in the charts now, with the chart day it stands on), each with its one-line reason and the
+    numbers behind it."""
+    if mode == "hot":
+        return await _hot_route(request, response, filters, page, settings, con)
     return await cached_json(request, response, lambda: paginate(
         picks(con, settings, mode=mode, filters=filters, limit=page.offset + page.limit + 1), page))
+
+
+async def _hot_route(request: Request, response: Response, filters: Filters, page: PageParams, settings: Settings,
+                     con: duckdb.DuckDBPyConnection) -> Response:
+    """Hot picks say how old their chart data is today, so the answer is kept per day as well as per
+    catalog file, and its ETag names the day (a copy from yesterday is not today's answer)."""
+    today = date.today()
+
+    def compute() -> PicksPage:
+        hot = hot_picks(con, settings, today=today, filters=filters, limit=page.offset + page.limit + 1)
+        return PicksPage(**dict(paginate(hot.items, page)), as_of=hot.as_of, age_days=hot.age_days,
+                         stale=hot.stale, as_of_text=hot.as_of_text(), left_out=hot.left_out,
+                         left_out_text=hot.left_out_text())
+
+    body = await memo_async(request, ("picks-hot", today, tuple(sorted(request.query_params.multi_items()))), compute)
+    headers = {"ETag": f'W/"{request.state.catalog_version}-{today}"'}
+    if "cache-control" in response.headers:
+        headers["Cache-Control"] = response.headers["cache-control"]
+    return JSONResponse(jsonable_encoder(body), headers=headers)
 
 
 @router.get("/facets", response_model=Facets, summary="Values the lists can be filtered by")

@@ -2,14 +2,12 @@
 and place every row on a title.
 
 Placement (``place_chart_titles``) runs at every build (after staged data is loaded) and after every
-import. A row keeps its ``title_id`` while that title exists; otherwise it is linked again by
-``link_chart_titles``: the external id the file gave, else an exact normalised title match of the same
-kind (and year, when the file gave one, else a year that fits the first week it charted). Netflix rows
-that match nothing become catalog titles of their own (``netflix:…`` ids, source ``netflix``): the
-film, the series and its season. Rows that cannot be placed keep ``title_id`` NULL and are listed by
-``reelradar charts unresolved``; nothing is dropped.
-
-``link_chart_titles`` is the one place a smarter resolver can stand in later.
+import. Each chart entry (a film or series as a chart names it, across all its rows) is resolved on
+evidence by ``resolve/charts.py``; only a strong match or a manual link (``chart_link``, staged, so it
+survives rebuilds) sets the rows' ``title_id``. Netflix entries that nothing links become catalog
+titles of their own (``netflix:…`` ids, source ``netflix``): the film, the series and its season, named
+as Netflix names them. Other rows that nothing links keep ``title_id`` NULL; every entry that is not a
+strong match is listed by ``reelradar charts unresolved`` with its candidates. Nothing is dropped.
 """
 
 from __future__ import annotations
@@ -24,8 +22,17 @@ from typing import TypeAlias
 import duckdb
 import pyarrow as pa
 
-from reelradar.catalog.search import NORMALIZED_SQL
 from reelradar.config import Settings
+from reelradar.resolve.charts import (
+    CREATED_PREFIX,
+    ENTRY_SQL,
+    ChartRecord,
+    chart_records,
+    ensure_match_table,
+    resolve_entries,
+    write_matches,
+)
+from reelradar.resolve.distance import Weights
 from reelradar.sources.base import SourceInfo
 from reelradar.sources.staged import stage
 
@@ -46,7 +53,7 @@ CHART_SCHEMA = pa.schema(
 
 # Columns appended to chart_entry after the first schema; a catalog built before them gets them on write.
 ADDED_COLUMNS = {"season_id": "VARCHAR", "entry_key": "VARCHAR", "title_kind": "VARCHAR", "title_year": "INTEGER",
-                 "title_ref": "VARCHAR", "season_number": "INTEGER", "import_name": "VARCHAR"}
+                 "title_ref": "VARCHAR", "season_number": "INTEGER", "import_name": "VARCHAR", "entry": "VARCHAR"}
 
 NETFLIX_INFO = SourceInfo(
     source="netflix", name="Netflix Top 10", label="Netflix Top 10",
@@ -54,8 +61,6 @@ NETFLIX_INFO = SourceInfo(
     credit="Netflix Top 10 (top10.netflix.com)", url="https://www.netflix.com/tudum/top10",
 )
 
-FILM_KINDS = ("movie", "tv_movie", "short")
-SERIES_KINDS = ("series", "miniseries")
 
 
 def ensure_chart_columns(con: duckdb.DuckDBPyConnection) -> None:
@@ -67,85 +72,99 @@ def ensure_chart_columns(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE chart_entry ADD COLUMN {name} {sql_type}")
 
 
-def kind_family(kind_col: str) -> str:
-    """SQL: the family a kind matches within (a film matches a film, a series a series)."""
-    return (f"CASE WHEN {kind_col} IN {FILM_KINDS} THEN 'film' WHEN {kind_col} IN {SERIES_KINDS} THEN 'series' "
-            f"ELSE {kind_col} END")
-
-
-def link_chart_titles(con: duckdb.DuckDBPyConnection, where: str) -> int:
-    """Link the chart rows selected by ``where`` to existing catalog titles; return how many were linked.
-
-    By id first (``title_ref`` is a catalog id or an external id in ``title_xid``), then by the exact
-    normalised title within the same kind family when exactly one title fits a year: the year the file
-    gave (±1), else any year up to the first year the row's entry charted. Leaves temp table
-    ``_fits`` (one row per name key with its number of fitting titles) for the caller.
-    """
-    count_sql = f"SELECT count(*) FROM chart_entry WHERE title_id IS NOT NULL AND ({where})"
-    before = con.execute(count_sql).fetchall()[0][0]
-    con.execute(
-        f"""UPDATE chart_entry c SET title_id = m.id FROM (
-              SELECT DISTINCT c2.title_ref, coalesce(t.id, x.title_id) AS id
-              FROM (SELECT DISTINCT title_ref FROM chart_entry WHERE title_ref IS NOT NULL AND ({where})) c2
-              LEFT JOIN title t ON t.id = c2.title_ref
-              LEFT JOIN title_xid x ON x.xid = c2.title_ref
-              WHERE coalesce(t.id, x.title_id) IS NOT NULL
-              QUALIFY count(*) OVER (PARTITION BY c2.title_ref) = 1) m
-            WHERE c.title_ref = m.title_ref AND c.title_id IS NULL AND ({where})"""
-    )
-    norm_chart = NORMALIZED_SQL.format(col="split_part(raw_title, ' // ', 1)")
-    norm_title = NORMALIZED_SQL.format(col="t.title")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _want AS
-            SELECT *, {norm_chart} AS n, {kind_family("coalesce(title_kind, '')")} AS fam
-            FROM (SELECT source = 'netflix' AS own, raw_title, title_kind, title_year, entry_key,
-                         min(year(period_start)) AS first_year
-                  FROM chart_entry WHERE title_id IS NULL AND ({where})
-                  GROUP BY ALL)"""
-    )
-    # A Netflix row never matches a title Netflix rows created: those are found by their entry key.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _fits AS
-            SELECT w.own, w.raw_title, w.title_kind, w.title_year, w.entry_key,
-                   count(t.id) AS n_fit, any_value(t.id) AS id
-            FROM _want w LEFT JOIN title t ON {norm_title} = w.n
-                AND (w.fam = '' OR {kind_family("t.kind")} = w.fam)
-                AND t.kind NOT IN ('season', 'episode')
-                AND CASE WHEN w.title_year IS NOT NULL THEN t.year BETWEEN w.title_year - 1 AND w.title_year + 1
-                         ELSE t.year IS NULL OR t.year <= w.first_year END
-                AND NOT (w.own AND starts_with(t.id, 'netflix:'))
-            GROUP BY ALL"""
-    )
-    con.execute(
-        f"""UPDATE chart_entry c SET title_id = f.id FROM _fits f
-            WHERE f.n_fit = 1 AND c.title_id IS NULL AND (c.source = 'netflix') = f.own AND c.raw_title = f.raw_title
-              AND c.title_kind IS NOT DISTINCT FROM f.title_kind AND c.title_year IS NOT DISTINCT FROM f.title_year
-              AND c.entry_key IS NOT DISTINCT FROM f.entry_key AND ({where})"""
-    )
-    con.execute("DROP TABLE IF EXISTS _want")
-    return int(con.execute(count_sql).fetchall()[0][0] - before)
-
-
-def place_chart_titles(con: duckdb.DuckDBPyConnection) -> None:
-    """Place every chart row whose title is missing: link it, or create the Netflix title it names."""
+def place_chart_titles(con: duckdb.DuckDBPyConnection, weights: Weights | None = None) -> None:
+    """Place every chart row on its title: resolve each chart entry on evidence (resolve/charts.py),
+    link the rows of strong matches and of manual links, and give Netflix entries that nothing links a
+    title of their own, so a chart still reads whole."""
     ensure_chart_columns(con)
+    ensure_match_table(con)
+    ensure_link_table(con)
     if not con.execute("SELECT 1 FROM chart_entry LIMIT 1").fetchone():
-        return  # nothing to place (and no need to normalise every catalog title to find out)
+        return  # nothing to place (and no need to index the catalog to find out)
+    # Rows a source placed itself (no entry key: the demo's) keep their title while it exists.
+    con.execute("""UPDATE chart_entry SET title_id = NULL
+                   WHERE entry_key IS NULL AND title_id IS NOT NULL AND title_id NOT IN (SELECT id FROM title)""")
+    _fill_entries(con)
+    records = chart_records(con)
+    pool = _candidate_pool(con, weights)
+    stale = _stale_records(con, records, pool)
+    write_matches(con, resolve_entries(con, stale, weights))
+    con.execute("DELETE FROM chart_match WHERE entry NOT IN (SELECT unnest(?::VARCHAR[]))", [[r.entry for r in records]])
+    con.execute("DELETE FROM meta WHERE key = 'charts.match_pool'")
+    con.execute("INSERT INTO meta VALUES ('charts.match_pool', ?)", [pool])
+    # A manual link wins while its title exists; an unlink (title_id NULL) leaves the entry unlinked.
     con.execute(
-        """UPDATE chart_entry SET title_id = NULL
-           WHERE title_id IS NOT NULL AND title_id NOT IN (SELECT id FROM title)"""
-    )
+        """CREATE OR REPLACE TEMP TABLE _placed AS
+            SELECT m.entry, CASE WHEN l.entry IS NULL THEN m.title_id
+                                 WHEN l.title_id IN (SELECT id FROM title) THEN l.title_id END AS title_id
+            FROM chart_match m LEFT JOIN chart_link l ON l.entry = m.entry""")
     con.execute(
-        """UPDATE chart_entry SET season_id = NULL
-           WHERE season_id IS NOT NULL AND season_id NOT IN (SELECT id FROM title)"""
-    )
-    link_chart_titles(con, "title_id IS NULL")
+        """UPDATE chart_entry c SET title_id = p.title_id, season_id = NULL FROM _placed p
+           WHERE c.entry = p.entry AND c.title_id IS DISTINCT FROM p.title_id""")
+    con.execute("DROP TABLE _placed")
     _create_netflix_titles(con)
-    # Titles just created for Netflix rows may be what other charts name (a film on Prime Video's
-    # chart that Netflix also lists): one more pass, so an import settles in one go.
-    link_chart_titles(con, "title_id IS NULL AND source <> 'netflix'")
-    con.execute("DROP TABLE IF EXISTS _fits")
+    _drop_orphan_titles(con)
     _link_seasons(con)
+
+
+def _fill_entries(con: duckdb.DuckDBPyConnection) -> None:
+    """Write each new row's entry id (``ENTRY_SQL``), computed once per distinct key rather than per row."""
+    # The keys go to a table first: an UPDATE whose FROM reads the column it writes joins row by row.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _entry_keys AS
+            SELECT DISTINCT source, platform, entry_key, title_kind, title_ref, {ENTRY_SQL} AS entry
+            FROM chart_entry WHERE entry IS NULL AND entry_key IS NOT NULL""")
+    con.execute(
+        """UPDATE chart_entry c SET entry = k.entry FROM _entry_keys k
+           WHERE c.entry IS NULL AND c.source = k.source AND c.platform = k.platform AND c.entry_key = k.entry_key
+             AND c.title_kind IS NOT DISTINCT FROM k.title_kind AND c.title_ref IS NOT DISTINCT FROM k.title_ref""")
+    con.execute("DROP TABLE _entry_keys")
+
+
+def _candidate_pool(con: duckdb.DuckDBPyConnection, weights: Weights | None) -> str:
+    """A fingerprint of everything a chart match depends on besides the entry: the titles that may be
+    candidates, their ids, votes and offers, and the weights. Unchanged, an entry whose own evidence is
+    unchanged keeps its match (an import of one day's chart resolves only that day's new entries)."""
+    parts = con.execute(
+        f"""SELECT (SELECT count(*) || ':' || coalesce(sum(hash(id, kind, title, original_title, year, runtime_min,
+                                                          languages, season_count)), 0)
+                    FROM title WHERE NOT starts_with(id, '{CREATED_PREFIX}') AND kind NOT IN ('season', 'episode')),
+                   (SELECT count(*) || ':' || coalesce(sum(hash(title_id, title)), 0) FROM title_aka),
+                   (SELECT count(*) || ':' || coalesce(sum(hash(title_id, source, xid)), 0) FROM title_xid),
+                   (SELECT count(*) || ':' || coalesce(sum(hash(title_id, count)), 0) FROM rating
+                    WHERE metric = 'user_mean'),
+                   (SELECT count(*) || ':' || coalesce(sum(hash(title_id, provider, country)), 0) FROM offer)"""
+    ).fetchall()[0]
+    return "|".join(str(p) for p in parts) + "|" + repr(weights or Weights())
+
+
+def _stale_records(con: duckdb.DuckDBPyConnection, records: list[ChartRecord], pool: str) -> list[ChartRecord]:
+    """The records to resolve: all of them when the candidate pool changed, else those without a match
+    or whose evidence changed."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'charts.match_pool'").fetchone()
+    if row is None or row[0] != pool:
+        return records
+    known = dict(con.execute("SELECT entry, evidence FROM chart_match").fetchall())
+    return [r for r in records if known.get(r.entry) != r.evidence]
+
+
+def _drop_orphan_titles(con: duckdb.DuckDBPyConnection) -> None:
+    """Titles chart rows created that no row points to any more (the entry is linked now) go, with
+    their seasons and alternative titles."""
+    con.execute(
+        f"""DELETE FROM title WHERE source = 'netflix' AND starts_with(id, '{CREATED_PREFIX}')
+              AND kind NOT IN ('season', 'episode')
+              AND id NOT IN (SELECT title_id FROM chart_entry WHERE title_id IS NOT NULL)""")
+    con.execute(
+        """DELETE FROM title WHERE source = 'netflix' AND kind IN ('season', 'episode')
+             AND parent_id NOT IN (SELECT title_id FROM chart_entry WHERE title_id IS NOT NULL)""")
+    con.execute("DELETE FROM title_aka WHERE source = 'netflix' AND title_id NOT IN (SELECT id FROM title)")
+
+
+def ensure_link_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Manual links of chart entries (``reelradar link --chart``), loaded from staged data at each build."""
+    con.execute("CREATE TABLE IF NOT EXISTS chart_link (entry VARCHAR NOT NULL, title_id VARCHAR, "
+                "linked_at TIMESTAMP, source VARCHAR)")
 
 
 def _show_id(entry_key: str) -> str:
@@ -162,8 +181,8 @@ def _season_id(title_id: str, season_number: str, season_title: str) -> str:
 
 
 def _create_netflix_titles(con: duckdb.DuckDBPyConnection) -> None:
-    """Netflix films and series that no catalog title fits become titles of their own (their entry key
-    less its season part); rows that several titles fit stay unresolved rather than be guessed."""
+    """Netflix films and series that no catalog title is linked to become titles of their own (their
+    entry key less its season part), named as Netflix names them: nothing about them is guessed."""
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _new AS
@@ -171,8 +190,7 @@ def _create_netflix_titles(con: duckdb.DuckDBPyConnection) -> None:
                    arg_min(split_part(c.raw_title, ' // ', 1), c.period_start) AS title,
                    arg_min(c.title_kind, c.period_start) AS kind,
                    list_distinct(flatten(list(string_split(c.raw_title, ' // ')[2:]))) AS akas
-            FROM chart_entry c JOIN _fits f ON f.own AND f.n_fit = 0 AND c.raw_title = f.raw_title
-                 AND c.title_kind IS NOT DISTINCT FROM f.title_kind AND c.entry_key IS NOT DISTINCT FROM f.entry_key
+            FROM chart_entry c
             WHERE c.title_id IS NULL AND c.source = 'netflix' AND c.entry_key IS NOT NULL
             GROUP BY 1"""
     )
@@ -335,11 +353,8 @@ def apply_chart_imports(
     Re-importing the same rows changes nothing. When there is no catalog, the demo is built first.
     Returns per import: rows and rows left unresolved.
     """
-    from reelradar.analytics.charts import compute_chart_tables
-    from reelradar.analytics.scores import compute_scores
     from reelradar.catalog.db import write_catalog
     from reelradar.catalog.ensure import build_demo, check_data_dir
-    from reelradar.catalog.search import build_search_index
 
     check_data_dir(settings)
     ready: list[tuple[str, Rows]] = []
@@ -357,12 +372,9 @@ def apply_chart_imports(
     with write_catalog(settings.catalog_path, start_from_current=True) as con:
         for name, rows in ready:
             report[name] = {"rows": replace_import(con, name, rows)}
-        place_chart_titles(con)
-        compute_scores(con, settings)
-        compute_chart_tables(con, settings)
-        build_search_index(con)  # titles created for chart rows become searchable
+        refresh_charts(con, settings)
         for name, _ in ready:
-            report[name]["unresolved"] = unresolved_count(con, name)
+            report[name].update(match_counts(con, name))
         # Staged last: a write that failed above leaves the staged data as it was too.
         for name, rows in ready:
             _trim_staged(settings.staged_dir, name, rows)
@@ -373,9 +385,32 @@ def apply_chart_imports(
     return report
 
 
-def unresolved_count(con: duckdb.DuckDBPyConnection, name: str | None = None) -> int:
-    sql = "SELECT count(*) FROM chart_entry WHERE title_id IS NULL"
-    return int(con.execute(sql + (" AND import_name = ?" if name else ""), [name] if name else []).fetchall()[0][0])
+def refresh_charts(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """After chart rows or chart links changed inside a catalog write: place the rows again, then what
+    depends on them (scores, chart tables, and the search index, which holds the titles charts create)."""
+    from reelradar.analytics.charts import compute_chart_tables
+    from reelradar.analytics.scores import compute_scores
+    from reelradar.catalog.search import build_search_index
+
+    place_chart_titles(con, Weights.from_settings(settings))
+    compute_scores(con, settings)
+    compute_chart_tables(con, settings)
+    build_search_index(con)
+
+
+def match_counts(con: duckdb.DuckDBPyConnection, name: str | None = None) -> dict[str, int]:
+    """Chart entries (of import ``name``, or all) by how they were placed: strong, medium, none, or manual
+    (linked or unlinked by hand); ``unresolved`` is medium + none, the entries ``charts unresolved`` lists."""
+    where = "import_name = ?" if name else "TRUE"
+    rows = con.execute(
+        f"""SELECT CASE WHEN l.entry IS NOT NULL THEN 'manual' ELSE m.verdict END, count(*)
+            FROM chart_match m LEFT JOIN chart_link l ON l.entry = m.entry
+            WHERE m.entry IN (SELECT DISTINCT entry FROM chart_entry WHERE entry IS NOT NULL AND {where})
+            GROUP BY 1""", [name] if name else []).fetchall()
+    counts = {"strong": 0, "medium": 0, "none": 0, "manual": 0, **dict(rows)}
+    counts["entries"] = sum(counts.values())
+    counts["unresolved"] = counts["medium"] + counts["none"]
+    return counts
 
 
 def import_netflix(

@@ -13,6 +13,7 @@ import pyarrow as pa
 from reelradar.catalog.db import write_catalog
 from reelradar.config import Settings
 from reelradar.errors import BadInput, ReelradarError, SourceFailure
+from reelradar.resolve.distance import Weights
 from reelradar.sources.base import Source, SourceInfo
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def build_catalog(
             con.execute("COMMIT")
         for step in after_load:
             step(con)
-        place_chart_titles(con)  # link chart rows again (or create Netflix titles): catalog/charts_store.py
+        place_chart_titles(con, Weights.from_settings(settings))  # chart rows on their titles: catalog/charts_store.py
         check_unique_titles(con)
         compute_scores(con, settings)
         compute_chart_tables(con, settings)  # positions, stats, momentum, breakouts: analytics/charts.py

@@ -6,8 +6,9 @@ import duckdb
 
 from reelradar.analytics.explain import Labels
 from reelradar.analytics.picks import explain_title
+from reelradar.catalog.chart_links import ChartEntryView, possible_for
 from reelradar.errors import NotFound
-from reelradar.model import ChartPoint, Credit, Offer, Relation, TitleCard
+from reelradar.model import ChartNote, ChartPoint, Credit, Offer, Relation, TitleCard
 
 ROLE_ORDER = "CASE c.role WHEN 'creator' THEN 0 WHEN 'author' THEN 1 WHEN 'director' THEN 2 WHEN 'writer' THEN 3 ELSE 4 END"
 
@@ -77,5 +78,16 @@ def title_card(con: duckdb.DuckDBPyConnection, title_id: str) -> TitleCard:
             [title_id],
         ).fetchall()
     ]
+    card.chart_notes = [chart_note(v) for v in possible_for(con, title_id)]
     card.pick = explain_title(con, title_id)
     return card
+
+
+def chart_note(v: ChartEntryView) -> ChartNote:
+    """A medium chart entry as a note: which title it may be, and why it is not counted."""
+    m = v.match
+    candidate = f"{m.title} ({m.year or 'year unknown'})" if m.title_id else None
+    why = m.reason.removeprefix("at most medium: ").removeprefix("near but not sure (").split("; nearest of")[0]
+    why = why.removesuffix(")")
+    return ChartNote(v.entry, v.platform, v.raw_title, v.first_period, v.last_period, v.rows, m.title_id,
+                     candidate, why)

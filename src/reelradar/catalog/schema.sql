@@ -88,8 +88,21 @@ CREATE TABLE chart_entry (
     -- imports); title_kind / title_year / title_ref (an external id) are what the file said, kept so
     -- a rebuild can link the row again; import_name is the import that brought the row.
     season_id VARCHAR, entry_key VARCHAR, title_kind VARCHAR, title_year INTEGER, title_ref VARCHAR,
-    season_number INTEGER, import_name VARCHAR
+    season_number INTEGER, import_name VARCHAR,
+    entry VARCHAR                   -- the chart entry the row belongs to (resolve/charts.py ENTRY_SQL)
 );
+
+-- How each chart entry (a film or series as a chart names it, across its rows) was resolved
+-- (resolve/charts.py): the verdict, its distance components (JSON) and nearest candidates (JSON);
+-- title_id is set for strong matches only, candidate_id is the nearest candidate whatever the verdict.
+CREATE TABLE chart_match (
+    entry VARCHAR, source VARCHAR, platform VARCHAR, raw_title VARCHAR, kind VARCHAR,
+    first_period DATE, last_period DATE, rows INTEGER, runtime_min INTEGER,
+    verdict VARCHAR, method VARCHAR, title_id VARCHAR, candidate_id VARCHAR, distance DOUBLE, reason VARCHAR,
+    components VARCHAR, runner_up VARCHAR, candidates VARCHAR, evidence VARCHAR, resolved_at TIMESTAMP
+);
+-- Manual links of chart entries (`reelradar link --chart`); title_id NULL: unlinked by hand. Staged.
+CREATE TABLE chart_link (entry VARCHAR NOT NULL, title_id VARCHAR, linked_at TIMESTAMP, source VARCHAR);
 
 CREATE TABLE offer (
     title_id VARCHAR NOT NULL,

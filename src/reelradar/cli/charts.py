@@ -9,8 +9,9 @@ import typer
 
 from reelradar.analytics.availability import current_profile
 from reelradar.analytics.chart_plot import plot_history, rank_sparkline, sparkline
-from reelradar.analytics.chart_views import chart_history, chart_view, find_charted_title, unresolved
+from reelradar.analytics.chart_views import chart_history, chart_view, find_charted_title
 from reelradar.analytics.filters import Filters
+from reelradar.catalog.chart_links import unresolved_entries
 from reelradar.catalog.charts_store import import_chart_file, import_netflix
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.cli.app import app, command, group_command, settings, user_errors
@@ -41,8 +42,21 @@ def update_netflix(
         elif name.startswith("failed:"):
             continue  # already said as it happened
         else:
-            note(f"{name}: {r['rows']:,} chart rows from {r['file']}; {r['unresolved']:,} without a title "
-                 "(`reelradar charts unresolved`)")
+            note(f"{name}: {r['rows']:,} chart rows from {r['file']}; {placed(r)}")
+
+
+def placed(r: dict) -> str:
+    """How an import's chart entries were placed, in words: linked on evidence, possibly, not at all."""
+    words = f"{r['entries']:,} entries: {r['strong']:,} linked to a catalog title on evidence"
+    if r["manual"]:
+        words += f", {r['manual']:,} decided by hand"
+    if r["medium"]:
+        words += f", {r['medium']:,} possibly a catalog title (not counted until you confirm)"
+    if r["none"]:
+        words += f", {r['none']:,} not in the catalog (kept as the chart names them)"
+    if r["unresolved"]:
+        words += "; see `reelradar charts unresolved`"
+    return words
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
@@ -73,8 +87,7 @@ def import_chart(
         emit_json(report)
         return
     dup = f", {report['duplicates']:,} repeated rows kept once" if report["duplicates"] else ""
-    note(f"{file}: {report['rows']:,} chart rows imported{dup}; {report['unresolved']:,} without a title "
-         "(`reelradar charts unresolved`)")
+    note(f"{file}: {report['rows']:,} chart rows imported{dup}; {placed(report)}")
 
 
 charts_app = typer.Typer(add_completion=False, invoke_without_command=True,
@@ -122,7 +135,8 @@ def charts(
                      f"{chart.period_end}{how}")
             line(title, style="bold")
             table(None, ["#", "title", "move", "weeks", "peak", "points", "views"], [
-                (r.position, r.title + (f" — {r.season}" if r.season else ""), _move(r.change, r.new, r.previous),
+                (r.position, r.title + (f" — {r.season}" if r.season else "")
+                 + (f" (possibly {r.possibly}?)" if r.possibly else ""), _move(r.change, r.new, r.previous),
                  r.weeks, f"#{r.peak}", r.points, f"{r.views / 1e6:.1f}M" if r.views else "")
                 for r in chart.rows])
             line(f"  source: {chart.provenance}")
@@ -139,24 +153,29 @@ def _move(change: int | None, new: bool, previous: int | None) -> str:
 @charts_app.command("unresolved")
 def charts_unresolved(
     ctx: typer.Context,
-    limit: int | None = typer.Option(None, "--limit", help="At most this many names."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many entries."),
     json: bool = JSON,
 ) -> None:
-    """Chart rows no catalog title could be found for (kept, never dropped)."""
+    """Chart entries not linked on evidence: possible titles (medium) with their candidates and
+    distances, then entries no catalog title fits. Kept as charted, never dropped."""
     with user_errors():
         s = settings(ctx)
         con = open_for_reading(s, note)
-        found = unresolved(con, limit)
+        found = unresolved_entries(con, limit)
         if json:
             emit_json(found)
             return
         if not found:
-            line("every chart row is placed on a catalog title")
+            line("every chart entry is linked to a catalog title on evidence or by hand")
             return
-        table("Chart rows without a title", ["title", "year", "kind", "id given", "platform", "rows", "from", "to",
-                                             "import"],
-              [(u.raw_title + (f" — {u.season_title}" if u.season_title else ""), u.year, u.kind, u.ref,
-                u.platform, u.rows, u.first, u.last, u.import_name) for u in found])
+        table("Chart entries not linked on evidence", ["entry", "as charted", "platform", "rows", "charted",
+                                                        "verdict", "candidates (distance)"],
+              [(v.entry, v.raw_title, v.platform, v.rows, f"{v.first_period} to {v.last_period}",
+                v.match.verdict, "; ".join(f"{c['title']} ({c['year'] or 'year unknown'}) {c['id']} "
+                                           f"{float(c['distance']):.3f}" for c in v.candidates) or "none")
+               for v in found])
+        line("confirm one with `reelradar link --chart ENTRY TITLE_ID`, or keep it apart with "
+             "`reelradar unlink --chart ENTRY`; `reelradar why-match --chart ENTRY` shows why")
 
 
 @command("chart-history")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
 
 from reelradar.analytics.availability import current_profile
 from reelradar.analytics.explain import ordinal
 from reelradar.analytics.filters import Filters
-from reelradar.analytics.picks import picks
+from reelradar.analytics.hot import HotPicks
+from reelradar.analytics.picks import hot_picks, picks
 from reelradar.catalog.ensure import build_demo, open_for_reading
 from reelradar.catalog.query import title_card
 from reelradar.catalog.search import find_title
@@ -58,6 +61,9 @@ def picks_cmd(
     filters = Filters(kind=kind, genre=genre, year_from=year_from, year_to=year_to,
                       services=service or profile.services, country=profile.country,
                       offer_types=profile.offer_types)
+    if mode == "hot":
+        show_hot(hot_picks(con, s, today=date.today(), filters=filters, limit=limit), json)
+        return
     found = picks(con, s, mode=mode, filters=filters, limit=limit)
     if json:
         emit_json([p.to_dict() for p in found])
@@ -66,6 +72,25 @@ def picks_cmd(
         line("no picks match these filters")
         return
     for i, p in enumerate(found, 1):
+        show_pick(i, p)
+
+
+def show_hot(hot: HotPicks, json: bool) -> None:
+    """The hot list under the chart day it stands on, its age when old, and what was left out."""
+    if json:
+        emit_json(hot.to_dict())
+        return
+    if hot.as_of is None:
+        line("no chart data loaded: `reelradar update netflix` or `reelradar import chart FILE` brings some")
+        return
+    newer = (": the newest chart data loaded (`reelradar update netflix` or `reelradar import chart FILE` "
+             "brings newer)") if hot.stale else ""
+    line(f"Breaking out {hot.as_of_text()}{newer}", style="bold")
+    if hot.left_out_text():
+        line(hot.left_out_text() or "")
+    if not hot.items:
+        line("no title is breaking out in the newest charts with these filters")
+    for i, p in enumerate(hot.items, 1):
         show_pick(i, p)
 
 
@@ -127,6 +152,14 @@ def print_card(card: TitleCard) -> None:
         line(f"  chart: #{c.rank} on {c.platform} {c.category or ''} ({where}), {c.period_start} — {c.provenance.text()}")
     if len(card.charts) > len(shown):
         line(f"  … {len(card.charts) - len(shown)} more chart entries: `reelradar chart-history` or --json")
+    for n in card.chart_notes:
+        weeks = f"{n.rows} chart row{'s' if n.rows != 1 else ''}, {n.first_period} to {n.last_period}"
+        if n.candidate_id == card.id:
+            line(f"  possibly charted: {n.platform}'s chart lists a '{n.raw_title}' ({weeks}) that may be this "
+                 f"title, not counted: {n.why} — `reelradar why-match --chart {n.entry}`")
+        else:
+            line(f"  possibly {n.candidate} ({n.candidate_id})? not counted: {n.why} — "
+                 f"confirm with `reelradar link --chart {n.entry} {n.candidate_id}`")
 
 
 @command()

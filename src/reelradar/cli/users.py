@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from reelradar.catalog.chart_links import ChartEntryView, link_entry, unlink_entry, why_entry
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.cli.app import command, group_command, settings
 from reelradar.cli.groups import import_app
@@ -72,15 +73,53 @@ def _said(said: dict) -> str:
     return f"'{said.get('title') or '?'}'{year}"
 
 
+CHART = typer.Option(False, "--chart", help="RECORD is a chart entry: its id, its title as charted, or a title "
+                                            "it was linked to.")
+PLATFORM = typer.Option(None, "--platform", help="With --chart: the chart's platform (e.g. Netflix).")
+
+
 @command("why-match")
 def why_match_cmd(ctx: typer.Context, record: str = typer.Argument(..., help="A record number (#12) or its title."),
+                  chart: bool = CHART, platform: str | None = PLATFORM,
                   json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Why a record of your history became the catalog title it did: every distance component."""
+    """Why a record of your history (or, with --chart, a chart entry) became the catalog title it did:
+    every distance component."""
+    if chart:
+        entry = why_entry(settings(ctx), record, platform)
+        if json:
+            emit_json(entry)
+        else:
+            show_entry(entry)
+        return
     view, m = why_match(settings(ctx), record)
     if json:
         emit_json({"record": _record_dict(view), "match": m.to_dict() if m else None})
         return
     show_match(view, m)
+
+
+def show_entry(v: ChartEntryView) -> None:
+    line(f"chart entry {v.entry}: '{v.raw_title}' on {v.platform} ({v.kind or 'kind not given'}), "
+         f"{v.rows} rows from {v.first_period} to {v.last_period}"
+         + (f", runtime {v.runtime_min} min" if v.runtime_min else ""), style="bold")
+    m = v.match
+    if v.override == "link":
+        line(f"linked by hand to {v.override_title_id}; this wins over automatic matching")
+    elif v.override == "unlink":
+        line("unlinked by hand: its rows stay the chart's own title")
+    about = f"{m.title} ({m.year}) · {m.kind} · {m.title_id}" if m.title_id else "no catalog title"
+    counted = {"strong": "linked: its rows count for this title", "medium": "possibly this title: counted nowhere "
+               "until you confirm it", "none": "not linked"}[str(m.verdict)]
+    line(f"{'automatic match' if v.override else 'match'}: {about} — {m.verdict} ({counted})")
+    line(f"distance {m.distance if m.distance is not None else 'n/a'}: {m.reason}")
+    if m.components:
+        table("Distance components", ["component", "penalty", "weight", "why"],
+              [(c.name, f"{c.penalty:.3f}", f"{c.weight:g}", c.note) for c in m.components])
+    if len(v.candidates) > 1:
+        line("other candidates: " + "; ".join(f"{c['title']} ({c['year'] or 'year unknown'}) {c['id']} at "
+                                              f"{float(c['distance']):.3f}" for c in v.candidates[1:]))
+    if not v.override:
+        line(f"to decide: `reelradar link --chart {v.entry} TITLE_ID` or `reelradar unlink --chart {v.entry}`")
 
 
 def _record_dict(view: ItemView) -> dict:
@@ -112,15 +151,28 @@ def show_match(view: ItemView, m: Match | None) -> None:
 
 @command()
 def link(ctx: typer.Context, record: str = typer.Argument(..., help="A record number (#12) or its title."),
-         title: str = typer.Argument(..., help="The catalog title: an id or a name.")) -> None:
-    """Link a record of your history to a catalog title by hand; later imports keep your choice."""
+         title: str = typer.Argument(..., help="The catalog title: an id or a name."),
+         chart: bool = CHART, platform: str | None = PLATFORM) -> None:
+    """Link a record of your history (or, with --chart, a chart entry) to a catalog title by hand; later
+    imports and rebuilds keep your choice."""
+    if chart:
+        entry = link_entry(settings(ctx), record, title, platform)
+        note(f"chart entry {entry.entry} '{entry.raw_title}' ({entry.platform}) now links to {entry.linked}: "
+             f"its {entry.rows} rows count for that title")
+        return
     view = link_record(settings(ctx), record, title)
     note(f"record #{view.id} {_said(view.record.said())} now links to {view.override_title_id}")
 
 
 @command()
-def unlink(ctx: typer.Context, record: str = typer.Argument(..., help="A record number (#12) or its title.")) -> None:
-    """Mark a record as no catalog title by hand; later imports leave it unmatched."""
+def unlink(ctx: typer.Context, record: str = typer.Argument(..., help="A record number (#12) or its title."),
+           chart: bool = CHART, platform: str | None = PLATFORM) -> None:
+    """Mark a record (or, with --chart, a chart entry) as no catalog title by hand; later imports and
+    rebuilds leave it unmatched."""
+    if chart:
+        entry = unlink_entry(settings(ctx), record, platform)
+        note(f"chart entry {entry.entry} '{entry.raw_title}' ({entry.platform}) is unlinked and stays so")
+        return
     view = unlink_record(settings(ctx), record)
     note(f"record #{view.id} {_said(view.record.said())} is unlinked and stays so")
 

@@ -14,7 +14,7 @@ from reelradar.errors import SourceFailure
 from reelradar.sources.base import SourceInfo
 
 STAGED_TABLES = ("title", "title_xid", "title_aka", "person", "credit", "work", "relation", "rating", "reach",
-                 "chart_entry", "offer", "source_info",
+                 "chart_entry", "chart_link", "offer", "source_info",
                  "offer_seen", "offer_check", "series_status", "season", "title_keyword", "title_network")
 
 

@@ -5,7 +5,8 @@ For the catalog's best-known titles with an IMDb id (P345) or a Wikidata id, in 
 ``wikidata_batch``, four bounded queries, each read in pages of ``wikidata_page_size`` rows (stable
 ``ORDER BY``, ``LIMIT``/``OFFSET``, at most ``wikidata_max_pages`` pages):
 
-- ids: TMDB film (P4947) and series (P4983), Rotten Tomatoes (P1258), Letterboxd (P6127), IMDb (P345);
+- ids: TMDB film (P4947) and series (P4983), Rotten Tomatoes (P1258), Letterboxd (P6127), IMDb (P345),
+  and the platforms' own: Netflix (P1874), Prime Video (P8055), Disney+ (P7595, P7596);
 - links: follows (P155) / followed by (P156), based on (P144, with the work's author P50), derivative
   work (P4969), series spin-off (P2512), media franchise (P8345), fictional universe (P1434), part of the
   series (P179), original broadcaster (P449), creator (P170), characters (P674);
@@ -45,10 +46,15 @@ ENTITY = "http://www.wikidata.org/entity/"
 TITLE_KINDS = ("movie", "series", "miniseries", "tv_movie", "special", "short")
 LABELS = 'SERVICE wikibase:label { bd:serviceParam wikibase:language "en,mul". }'
 
-IDS_QUERY = """SELECT ?item ?imdb ?tmdbMovie ?tmdbTv ?rt ?letterboxd WHERE {
+# Platform ids (P1874 Netflix, P8055 Prime Video, P7595/P7596 Disney+ film/series) say that a title is
+# on that platform: evidence the chart linker uses (resolve/charts.py; vocab.PLATFORM_ID_PROPERTIES).
+IDS_QUERY = """SELECT ?item ?imdb ?tmdbMovie ?tmdbTv ?rt ?letterboxd ?netflix ?primeVideo ?disneyMovie ?disneySeries
+WHERE {
   %(seeds)s
   OPTIONAL { ?item wdt:P4947 ?tmdbMovie } OPTIONAL { ?item wdt:P4983 ?tmdbTv }
   OPTIONAL { ?item wdt:P1258 ?rt } OPTIONAL { ?item wdt:P6127 ?letterboxd }
+  OPTIONAL { ?item wdt:P1874 ?netflix } OPTIONAL { ?item wdt:P8055 ?primeVideo }
+  OPTIONAL { ?item wdt:P7595 ?disneyMovie } OPTIONAL { ?item wdt:P7596 ?disneySeries }
 }"""
 LINKS_QUERY = """SELECT ?item ?prop ?other ?otherLabel ?otherImdb ?otherClass ?otherClassLabel ?otherDate
        ?author ?authorLabel WHERE {
@@ -72,7 +78,8 @@ SCORES_QUERY = """SELECT ?item ?score ?reviewer ?count ?date ?method ?methodLabe
   OPTIONAL { ?st pq:P7887 ?count } OPTIONAL { ?st pq:P585 ?date } OPTIONAL { ?st pq:P459 ?method }
   %(labels)s
 }"""
-QUERIES = {"ids": (IDS_QUERY, "?item ?imdb ?tmdbMovie ?tmdbTv ?rt ?letterboxd"),
+QUERIES = {"ids": (IDS_QUERY, ("?item ?imdb ?tmdbMovie ?tmdbTv ?rt ?letterboxd ?netflix ?primeVideo "
+                              "?disneyMovie ?disneySeries")),
            "links": (LINKS_QUERY, "?item ?prop ?other ?otherClass ?otherDate ?author"),
            "cast": (CAST_QUERY, "?item ?actor ?character"),
            "scores": (SCORES_QUERY, "?item ?reviewer ?score ?date ?count ?method")}

@@ -146,7 +146,9 @@ class Facts:
         if query == "ids":
             self.xids.add((tid, "wikidata", item))
             for var, source, prefix in (("imdb", "imdb", ""), ("tmdbMovie", "tmdb", "movie:"), ("tmdbTv", "tmdb", "tv:"),
-                                        ("rt", "rotten_tomatoes", ""), ("letterboxd", "letterboxd", "")):
+                                        ("rt", "rotten_tomatoes", ""), ("letterboxd", "letterboxd", ""),
+                                        ("netflix", "netflix", ""), ("primeVideo", "prime_video", ""),
+                                        ("disneyMovie", "disney_plus", ""), ("disneySeries", "disney_plus", "")):
                 if row.get(var):
                     self.xids.add((tid, source, prefix + row[var]))
         elif query == "links":

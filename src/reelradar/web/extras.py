@@ -14,7 +14,7 @@ from fastapi import Request
 from markupsafe import Markup
 
 from reelradar.analytics.filters import Filters
-from reelradar.analytics.picks import picks
+from reelradar.analytics.picks import hot_picks, picks
 from reelradar.config import Settings
 from reelradar.errors import ReelradarError
 from reelradar.model import Credit, Pick, Profile, TitleCard
@@ -79,15 +79,26 @@ def most_acclaimed(con: duckdb.DuckDBPyConnection, settings: Settings, filters: 
                    [pick_card(p) for p in picks(con, settings, mode="top", filters=filters, limit=12)])
 
 
-def breaking_out(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters) -> Section:
-    """``picks --mode hot``: titles surging in the streaming charts."""
-    section = Section("breaking", "Breaking out", "Surging in the streaming charts right now.",
+def breaking_out(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters, today: date) -> Section:
+    """``picks --mode hot``: titles surging in the newest streaming charts, dated; "right now" only when
+    the chart data is recent (``chart_stale_days``), else how old it is."""
+    section = Section("breaking", "Breaking out", "Surging in the streaming charts.",
                       empty="No title is breaking out in this catalog's charts with these filters "
                             "(a breakout needs two chart windows to compare: import a chart history).")
     try:
-        section.cards = [pick_card(p) for p in picks(con, settings, mode="hot", filters=filters, limit=12)]
+        hot = hot_picks(con, settings, today=today, filters=filters, limit=12)
     except ReelradarError as exc:
         section.unavailable = exc.message
+        return section
+    section.cards = [pick_card(p) for p in hot.items]
+    if hot.as_of is not None and hot.stale:
+        section.title = f"Breaking out as of {hot.as_of} ({hot.age})"
+        section.blurb = (f"What was surging in the streaming charts up to {hot.as_of}, the newest chart data this "
+                         "catalog holds: newer charts would show what is surging now.")
+    elif hot.as_of is not None:
+        section.blurb = f"Surging in the streaming charts right now (chart data as of {hot.as_of})."
+    left = hot.left_out_text()
+    section.note = (left[0].upper() + left[1:] + ".") if left else None
     return section
 
 

@@ -4,6 +4,7 @@ thin shell over the library functions the API uses."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -16,6 +17,7 @@ from reelradar.api.cache import memo, memo_async
 from reelradar.api.deps import catalog, settings_of
 from reelradar.api.security import COOKIE, check_state_change
 from reelradar.api.user_routes import ACTIONS, record_action, user_store
+from reelradar.catalog.chart_links import link_entry, unlink_entry
 from reelradar.catalog.query import title_card
 from reelradar.catalog.search import search_titles
 from reelradar.config import Settings
@@ -71,8 +73,10 @@ async def home(
     state = {"service": filters.services, "kind": filters.kind, "genre": filters.genre, "decade": decade}
     # The lists depend on the catalog and the filters alone: kept per catalog version (api/cache.py),
     # computed in a worker thread when new (DuckDB blocks); the person's own state is read each time.
-    radar, hot, top, chips = await memo_async(request, ("home", repr(filters)), lambda: (
-        extras.under_the_radar(con, settings, filters), extras.breaking_out(con, settings, filters),
+    # The day is part of the key: the breaking-out list says how old its chart data is today.
+    today = date.today()
+    radar, hot, top, chips = await memo_async(request, ("home", repr(filters), today), lambda: (
+        extras.under_the_radar(con, settings, filters), extras.breaking_out(con, settings, filters, today),
         extras.most_acclaimed(con, settings, filters), facets(con)))
     sections = [radar, hot, extras.for_you_placeholder(request, state), top]
     name = "_browse.html" if request.headers.get("hx-target") == "browse" else "home.html"
@@ -161,6 +165,23 @@ def title_action(
         return RedirectResponse(title_url(title_id), status_code=303)
     return page(request, "_actions.html", card_id=title_id, state=extras.title_state(request, title_id),
                 done=action)
+
+
+@router.post("/chart-link")
+def chart_link(
+    request: Request, entry: str = Form(..., max_length=300), title_id: str = Form("", max_length=100),
+    decision: str = Form(...), next: str = Form("/", max_length=300), csrf: str | None = Form(None),
+    settings: Settings = Depends(settings_of),
+) -> Response:
+    """Confirm ("link") or reject ("unlink") a possible chart link; rebuilds and imports keep the choice."""
+    check_state_change(request, csrf)
+    if decision == "link" and title_id:
+        link_entry(settings, entry, title_id)
+    elif decision == "unlink":
+        unlink_entry(settings, entry)
+    else:
+        raise BadInput(f"unknown decision {decision!r} (link with a title, or unlink)")
+    return RedirectResponse(next if next.startswith("/") and not next.startswith("//") else "/", status_code=303)
 
 
 @router.get("/search")

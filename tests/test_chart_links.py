@@ -1,0 +1,187 @@
+"""Chart entries linked to catalog titles on evidence, or to none: the age of a title against the week
+it first charted, runtime, language, availability and ids; "possibly" for medium matches; manual links
+and unlinks that survive rebuilds and re-imports; why-match, charts unresolved and the import report."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+from typer.testing import CliRunner
+
+from reelradar.catalog.charts_store import place_chart_titles
+from reelradar.catalog.db import open_catalog
+from reelradar.catalog.ensure import build_demo
+from reelradar.cli import app
+from reelradar.config import Settings
+from reelradar.resolve.link import Record, Resolver
+
+runner = CliRunner()
+HEADER = ("week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime\tweekly_views\t"
+          "cumulative_weeks_in_top_10\n")
+
+
+def run(s: Settings, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["--data-dir", str(s.data_dir), *args])
+
+
+def sunday(year: int, month: int, day: int) -> date:
+    d = date(year, month, day)
+    return d + timedelta(days=(6 - d.weekday()) % 7)
+
+
+def global_file(path: Path, rows: list[tuple[date, str, str, str | None, float | None]]) -> Path:
+    """A Netflix global weekly file: (week's Sunday, category, title, season or None, runtime hours or None),
+    each entry charting one week at the rank of its row."""
+    lines = [HEADER]
+    for i, (week, category, title, season, runtime) in enumerate(rows):
+        lines.append(f"{week}\t{category}\t{i % 10 + 1}\t{title}\t{season or 'N/A'}\t1000000\t"
+                     f"{runtime if runtime else ''}\t{'500000' if runtime else ''}\t1\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def matches(s: Settings) -> dict[str, tuple[str, str | None, str | None]]:
+    """entry -> (verdict, linked title, candidate)."""
+    con = open_catalog(s.catalog_path)
+    try:
+        return {e: (v, t, c) for e, v, t, c in con.execute(
+            "SELECT entry, verdict, title_id, candidate_id FROM chart_match").fetchall()}
+    finally:
+        con.close()
+
+
+def rows_of(s: Settings, raw: str) -> set[str | None]:
+    con = open_catalog(s.catalog_path)
+    try:
+        return {r[0] for r in con.execute("SELECT DISTINCT title_id FROM chart_entry WHERE raw_title = ?",
+                                          [raw]).fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_name_alone_never_links_an_old_namesake(own_demo: Settings, tmp_path: Path) -> None:
+    # Venom (2018) and Hustle (2022) on Netflix's chart; the demo catalog has only Venom (1981), Hustle (1975)
+    f = global_file(tmp_path / "g.tsv", [(sunday(2021, 10, 10), "Films (English)", "Venom", None, None),
+                                         (sunday(2022, 6, 12), "Films (English)", "Hustle", None, None)])
+    result = run(own_demo, "update", "netflix", "--from", str(f), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["netflix-global"]
+    assert (report["entries"], report["strong"], report["medium"]) == (2, 0, 2)
+    found = matches(own_demo)
+    assert found["netflix:movie:venom"] == ("medium", None, "tt0084854")
+    assert rows_of(own_demo, "Venom") == {"netflix:movie:venom"}  # the chart's own title, not the 1981 film
+    shown = run(own_demo, "show", "tt0084854")
+    assert "chart: #" not in shown.stdout  # nothing counted for the 1981 film ...
+    assert "possibly charted" in shown.stdout and "40 years before it first charted" in shown.stdout  # ... said
+    own = run(own_demo, "show", "netflix:movie:venom")
+    assert "possibly Venom (1981) (tt0084854)?" in own.stdout and "link --chart netflix:movie:venom" in own.stdout
+
+
+def test_the_right_title_among_namesakes_is_strong(own_demo: Settings, tmp_path: Path) -> None:
+    # Frozen: films of 1996, 2010 and 2013 in the demo; the chart's runtime (101 min) and week fit 2013's
+    f = global_file(tmp_path / "g.tsv", [(sunday(2013, 12, 8), "Films (English)", "Frozen", None, 1.6833),
+                                         (sunday(2012, 3, 4), "Films (English)", "Hamlet", None, None),
+                                         (sunday(2013, 10, 6), "Films (English)", "Her", None, 2.5),
+                                         (sunday(2013, 10, 13), "Films (Non-English)", "Gravity", None, None)])
+    assert run(own_demo, "update", "netflix", "--from", str(f)).exit_code == 0
+    found = matches(own_demo)
+    assert found["netflix:movie:frozen"] == ("strong", "tt2294629", "tt2294629")
+    assert rows_of(own_demo, "Frozen") == {"tt2294629"}
+    assert found["netflix:movie:hamlet"][:2] == ("strong", "tt1964758")  # 2011, the year before it charted
+    assert found["netflix:movie:her"][0] == "medium"  # 150 minutes against Her's 126: another film
+    assert found["netflix:movie:gravity"][0] == "medium"  # a non-English chart; Gravity is in English
+    why = run(own_demo, "why-match", "--chart", "Frozen", "--json")
+    assert why.exit_code == 0, why.output
+    comps = {c["name"]: c for c in json.loads(why.stdout)["match"]["components"]}
+    assert comps["age"]["penalty"] == 0 and comps["runtime"]["note"] == "runtime 101 vs 101 min"
+    assert {"title", "kind", "language"} <= set(comps)
+
+
+def test_a_title_released_after_it_charted_is_never_it(own_demo: Settings, tmp_path: Path) -> None:
+    f = global_file(tmp_path / "g.tsv", [(sunday(2009, 5, 3), "Films (English)", "Gravity", None, None)])
+    assert run(own_demo, "update", "netflix", "--from", str(f)).exit_code == 0
+    verdict, linked, _ = matches(own_demo)["netflix:movie:gravity"]
+    assert verdict == "none" and linked is None
+
+
+def test_an_offer_on_the_platform_backs_an_old_title(own_demo: Settings, tmp_path: Path) -> None:
+    f = global_file(tmp_path / "g.tsv", [(sunday(2022, 6, 12), "Films (English)", "Hustle", None, None)])
+    assert run(own_demo, "update", "netflix", "--from", str(f)).exit_code == 0
+    con = duckdb.connect(str(own_demo.catalog_path))
+    try:
+        con.execute("INSERT INTO offer (title_id, country, provider, monetization, source, as_of) VALUES "
+                    "('tt0073133', 'US', 'Netflix', 'flatrate', 'tmdb', DATE '2022-06-01')")
+        place_chart_titles(con)
+        row = con.execute("SELECT verdict, title_id, components FROM chart_match "
+                          "WHERE entry = 'netflix:movie:hustle'").fetchone()
+    finally:
+        con.close()
+    assert row is not None and row[:2] == ("strong", "tt0073133")
+    notes = [c["note"] for c in json.loads(row[2])]
+    assert "offered on Netflix in US (tmdb, 2022-06-01)" in notes
+
+
+def test_manual_links_survive_rebuilds_and_reimports(own_demo: Settings, tmp_path: Path) -> None:
+    f = global_file(tmp_path / "g.tsv", [(sunday(2021, 10, 10), "Films (English)", "Venom", None, None),
+                                         (sunday(2013, 12, 8), "Films (English)", "Frozen", None, 1.6833)])
+    assert run(own_demo, "update", "netflix", "--from", str(f)).exit_code == 0
+    missing = run(own_demo, "link", "--chart", "Venom", "tt9999999")
+    assert missing.exit_code == 3 and len(missing.stderr.strip().splitlines()) == 1
+    assert run(own_demo, "link", "--chart", "netflix:movie:venom", "tt0084854").exit_code == 0
+    assert run(own_demo, "unlink", "--chart", "Frozen").exit_code == 0
+    for _ in range(2):
+        assert rows_of(own_demo, "Venom") == {"tt0084854"}
+        assert rows_of(own_demo, "Frozen") == {"netflix:movie:frozen"}
+        assert "chart: #" in run(own_demo, "show", "tt0084854").stdout
+        build_demo(own_demo)  # a full rebuild: staged rows and links come back
+    assert run(own_demo, "update", "netflix", "--from", str(f)).exit_code == 0  # and a re-import
+    assert rows_of(own_demo, "Venom") == {"tt0084854"}
+    why = run(own_demo, "why-match", "--chart", "netflix:movie:venom")
+    assert "linked by hand to tt0084854" in why.stdout and "automatic match" in why.stdout
+
+
+def test_charts_unresolved_lists_candidates_and_distances(own_demo: Settings, tmp_path: Path) -> None:
+    f = global_file(tmp_path / "g.tsv", [(sunday(2021, 10, 10), "Films (English)", "Venom", None, None),
+                                         (sunday(2021, 10, 10), "Films (English)", "A Name Nobody Has", None, None),
+                                         (sunday(2013, 12, 8), "Films (English)", "Frozen", None, 1.6833)])
+    assert run(own_demo, "update", "netflix", "--from", str(f)).exit_code == 0
+    listed = run(own_demo, "charts", "unresolved", "--json")
+    assert listed.exit_code == 0, listed.output
+    entries = {e["entry"]: e for e in json.loads(listed.stdout)}
+    assert set(entries) == {"netflix:movie:venom", "netflix:movie:a-name-nobody-has"}
+    venom = entries["netflix:movie:venom"]
+    assert venom["match"]["verdict"] == "medium" and venom["candidates"][0]["id"] == "tt0084854"
+    assert 0.1 <= venom["candidates"][0]["distance"] <= 0.3
+    assert entries["netflix:movie:a-name-nobody-has"]["candidates"] == []
+    table = run(own_demo, "charts", "unresolved")
+    assert "Venom (1981) tt0084854" in table.stdout
+
+
+def test_a_chart_csv_id_links_and_a_name_fitting_many_stays_apart(own_demo: Settings, tmp_path: Path) -> None:
+    csv = tmp_path / "prime.csv"
+    csv.write_text("date,country,rank,title,kind,imdb_id\n"
+                   "2023-05-01,US,1,The Godfather,movie,tt0068646\n"
+                   "2023-05-01,US,2,Hamlet,movie,\n"
+                   "2023-05-01,US,3,Nobody Knows This Film,movie,\n", encoding="utf-8")
+    result = run(own_demo, "import", "chart", str(csv), "--platform", "Prime Video", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["strong"], report["medium"], report["none"]) == (1, 1, 1)
+    assert rows_of(own_demo, "The Godfather") == {"tt0068646"}
+    assert rows_of(own_demo, "Hamlet") == {None}  # five Hamlets, none of them new in 2023: not guessed
+    text = run(own_demo, "import", "chart", str(csv), "--platform", "Prime Video")
+    assert "1 linked to a catalog title on evidence" in text.stderr and "1 possibly" in text.stderr
+
+
+def test_an_id_no_catalog_title_carries_rules_out_titles_with_another(demo_con: duckdb.DuckDBPyConnection) -> None:
+    r = Resolver(demo_con)
+    # a remake or sequel with its own IMDb id, no year, named like a catalog film
+    m = r.match(Record("The Godfather", None, "movie", {"imdb": "tt9999999"}))
+    assert m.verdict == "none" and "tt0068646" in m.reason
+    # without an id, a name and no year are at most medium
+    no_year = r.match(Record("The Godfather", None, "movie"))
+    assert no_year.verdict == "medium" and "no year" in no_year.reason
+    assert r.match(Record("The Godfather", 1972, "movie")).verdict == "strong"
