@@ -128,10 +128,13 @@ def test_manual_links_survive_rebuilds_and_reimports(own_demo: Settings, tmp_pat
     f = global_file(tmp_path / "g.tsv", [(sunday(2021, 10, 10), "Films (English)", "Venom", None, None),
                                          (sunday(2013, 12, 8), "Films (English)", "Frozen", None, 1.6833)])
     assert run(own_demo, "update", "netflix", "--from", str(f)).exit_code == 0
+    assert "netflix:movie:venom" in run(own_demo, "search", "venom", "--json").stdout  # the chart's own title
     missing = run(own_demo, "link", "--chart", "Venom", "tt9999999")
     assert missing.exit_code == 3 and len(missing.stderr.strip().splitlines()) == 1
     assert run(own_demo, "link", "--chart", "netflix:movie:venom", "tt0084854").exit_code == 0
     assert run(own_demo, "unlink", "--chart", "Frozen").exit_code == 0
+    found = run(own_demo, "search", "venom", "--json").stdout
+    assert "netflix:movie:venom" not in found and "tt0084854" in found  # linked: the created title is gone
     for _ in range(2):
         assert rows_of(own_demo, "Venom") == {"tt0084854"}
         assert rows_of(own_demo, "Frozen") == {"netflix:movie:frozen"}
@@ -185,3 +188,19 @@ def test_an_id_no_catalog_title_carries_rules_out_titles_with_another(demo_con: 
     no_year = r.match(Record("The Godfather", None, "movie"))
     assert no_year.verdict == "medium" and "no year" in no_year.reason
     assert r.match(Record("The Godfather", 1972, "movie")).verdict == "strong"
+
+
+def test_a_large_catalog_gives_the_same_matches(own_demo: Settings, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A catalog too large to index whole finds each entry's candidates through its search index: the
+    verdicts are the same as with the whole index."""
+    f = global_file(tmp_path / "g.tsv", [(sunday(2013, 12, 8), "Films (English)", "Frozen", None, 1.6833),
+                                         (sunday(2021, 10, 10), "Films (English)", "Venom", None, None),
+                                         (sunday(2012, 3, 4), "Films (English)", "Hamlet", None, None),
+                                         (sunday(2021, 3, 7), "Films (Non-English)",
+                                          "The Distant House // La Casa Lejana", None, None)])
+    assert run(own_demo, "update", "netflix", "--from", str(f)).exit_code == 0
+    whole = matches(own_demo)
+    monkeypatch.setattr("reelradar.resolve.candidates.FULL_INDEX_MAX", 0)
+    build_demo(own_demo)
+    assert matches(own_demo) == whole
+    assert whole["netflix:movie:frozen"][1] == "tt2294629"

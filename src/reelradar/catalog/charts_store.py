@@ -72,15 +72,18 @@ def ensure_chart_columns(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE chart_entry ADD COLUMN {name} {sql_type}")
 
 
-def place_chart_titles(con: duckdb.DuckDBPyConnection, weights: Weights | None = None) -> None:
+def place_chart_titles(con: duckdb.DuckDBPyConnection, weights: Weights | None = None) -> list[str]:
     """Place every chart row on its title: resolve each chart entry on evidence (resolve/charts.py),
     link the rows of strong matches and of manual links, and give Netflix entries that nothing links a
-    title of their own, so a chart still reads whole."""
+    title of their own, so a chart still reads whole. Returns the ids of the titles it created or
+    removed (for the search index)."""
     ensure_chart_columns(con)
     ensure_match_table(con)
     ensure_link_table(con)
     if not con.execute("SELECT 1 FROM chart_entry LIMIT 1").fetchone():
-        return  # nothing to place (and no need to index the catalog to find out)
+        return []  # nothing to place (and no need to index the catalog to find out)
+    created = "SELECT id FROM title WHERE source = 'netflix'"
+    before = {r[0] for r in con.execute(created).fetchall()}
     # Rows a source placed itself (no entry key: the demo's) keep their title while it exists.
     con.execute("""UPDATE chart_entry SET title_id = NULL
                    WHERE entry_key IS NULL AND title_id IS NOT NULL AND title_id NOT IN (SELECT id FROM title)""")
@@ -105,6 +108,7 @@ def place_chart_titles(con: duckdb.DuckDBPyConnection, weights: Weights | None =
     _create_netflix_titles(con)
     _drop_orphan_titles(con)
     _link_seasons(con)
+    return sorted(before ^ {r[0] for r in con.execute(created).fetchall()})
 
 
 def _fill_entries(con: duckdb.DuckDBPyConnection) -> None:
@@ -390,12 +394,12 @@ def refresh_charts(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     depends on them (scores, chart tables, and the search index, which holds the titles charts create)."""
     from reelradar.analytics.charts import compute_chart_tables
     from reelradar.analytics.scores import compute_scores
-    from reelradar.catalog.search import build_search_index
+    from reelradar.catalog.search import update_search_index
 
-    place_chart_titles(con, Weights.from_settings(settings))
+    changed = place_chart_titles(con, Weights.from_settings(settings))
     compute_scores(con, settings)
     compute_chart_tables(con, settings)
-    build_search_index(con)
+    update_search_index(con, changed)  # the titles charts created or dropped, not the whole catalog again
 
 
 def match_counts(con: duckdb.DuckDBPyConnection, name: str | None = None) -> dict[str, int]:

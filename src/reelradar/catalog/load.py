@@ -71,7 +71,7 @@ def build_catalog(
     from reelradar.analytics.charts import compute_chart_tables
     from reelradar.analytics.scores import compute_scores  # import here: Ibis is only needed to build
     from reelradar.catalog.charts_store import place_chart_titles
-    from reelradar.catalog.search import build_search_index
+    from reelradar.catalog.search import build_search_index, update_search_index
 
     report = BuildReport(path=path)
     with write_catalog(path) as con:
@@ -91,11 +91,14 @@ def build_catalog(
             con.execute("COMMIT")
         for step in after_load:
             step(con)
-        place_chart_titles(con, Weights.from_settings(settings))  # chart rows on their titles: catalog/charts_store.py
+        # The word index behind search_titles (catalog/search.py) comes first: on a large catalog the chart
+        # linker finds each entry's candidates through it. The titles charts create are added after.
+        build_search_index(con)
+        changed = place_chart_titles(con, Weights.from_settings(settings))  # catalog/charts_store.py
         check_unique_titles(con)
         compute_scores(con, settings)
         compute_chart_tables(con, settings)  # positions, stats, momentum, breakouts: analytics/charts.py
-        build_search_index(con)  # the word index behind search_titles (catalog/search.py)
+        update_search_index(con, changed)
     return report
 
 

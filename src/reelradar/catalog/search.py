@@ -80,17 +80,30 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
     # Left out: episodes' generic names ("Episode #1.2", "Episode dated 3 May 1999": nobody looks an
     # episode up by them, and they are half of all episodes), episodes' alternative titles (mostly the
     # same in other languages), and alternative titles spelled exactly like the title itself.
-    con.execute(f"""
-        CREATE TEMP TABLE _names AS
-        WITH named AS (
-            SELECT id AS title_id, title AS raw, FALSE AS is_alt FROM title
+    con.execute(f"CREATE TEMP TABLE _names AS {_names_sql('TRUE')}")
+    con.execute("""
+        CREATE TABLE search_posting AS
+        SELECT unnest(string_split(name, ' ')) AS word, title_id, name, alt, display, kind, year, end_year, votes
+        FROM _names WHERE name <> '' ORDER BY word""")
+    con.execute("DROP TABLE _names")
+    con.execute("CREATE TABLE search_vocab AS SELECT word, count(*) AS names FROM search_posting GROUP BY word ORDER BY word")
+    con.execute(f"CREATE TABLE search_delete AS {_deletes_sql('TRUE')} ORDER BY variant")
+
+
+def _names_sql(only: str) -> str:
+    """Each distinct normalised name of the titles ``only`` selects (SQL over ``title``'s columns), with
+    what ranking needs."""
+    return f"""
+        WITH chosen AS (SELECT * FROM title WHERE {only}),
+        named AS (
+            SELECT id AS title_id, title AS raw, FALSE AS is_alt FROM chosen
             WHERE kind <> 'season' AND NOT (kind = 'episode' AND (starts_with(title, 'Episode #')
                                                                   OR starts_with(title, 'Episode dated ')))
             UNION ALL
-            SELECT id, original_title, TRUE FROM title
+            SELECT id, original_title, TRUE FROM chosen
             WHERE kind <> 'season' AND original_title IS NOT NULL AND original_title <> title
             UNION ALL
-            SELECT a.title_id, a.title, TRUE FROM title_aka a JOIN title t ON t.id = a.title_id
+            SELECT a.title_id, a.title, TRUE FROM title_aka a JOIN chosen t ON t.id = a.title_id
             WHERE t.kind NOT IN ('season', 'episode') AND a.title <> t.title
               AND a.title IS DISTINCT FROM t.original_title),
         normalized AS (SELECT title_id, raw, is_alt, {NORMALIZED_SQL.format(col="raw")} AS name FROM named),
@@ -100,25 +113,53 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
             SELECT title_id, name, CASE WHEN bool_or(NOT is_alt) THEN NULL ELSE min(raw) END AS alt
             FROM normalized GROUP BY title_id, name)
         SELECT n.title_id, n.name, n.alt, t.title AS display, t.kind, t.year, t.end_year, p.votes
-        FROM per_name n JOIN title t ON t.id = n.title_id
-        LEFT JOIN (SELECT title_id, max(count) AS votes FROM rating GROUP BY title_id) p ON p.title_id = n.title_id""")
-    con.execute("""
-        CREATE TABLE search_posting AS
-        SELECT unnest(string_split(name, ' ')) AS word, title_id, name, alt, display, kind, year, end_year, votes
-        FROM _names WHERE name <> '' ORDER BY word""")
-    con.execute("DROP TABLE _names")
-    con.execute("CREATE TABLE search_vocab AS SELECT word, count(*) AS names FROM search_posting GROUP BY word ORDER BY word")
-    # Each word under itself and under each one-letter deletion: a query word w finds the words one edit
-    # away by looking up w and its own deletions (words of MIN_FUZZY - 1 letters are there under
-    # themselves, as deletions of MIN_FUZZY-letter query words).
-    con.execute(f"""
-        CREATE TABLE search_delete AS
+        FROM per_name n JOIN chosen t ON t.id = n.title_id
+        LEFT JOIN (SELECT title_id, max(count) AS votes FROM rating GROUP BY title_id) p ON p.title_id = n.title_id"""
+
+
+def _deletes_sql(words: str) -> str:
+    """Each vocabulary word ``words`` selects under itself and under each one-letter deletion: a query
+    word w finds the words one edit away by looking up w and its own deletions (words of MIN_FUZZY - 1
+    letters are there under themselves, as deletions of MIN_FUZZY-letter query words)."""
+    return f"""
         SELECT variant, word, names FROM (
-            SELECT word AS variant, word, names FROM search_vocab WHERE length(word) >= {MIN_FUZZY - 1}
+            SELECT word AS variant, word, names FROM search_vocab WHERE length(word) >= {MIN_FUZZY - 1} AND {words}
             UNION ALL
             SELECT word[1:i - 1] || word[i + 1:], word, names FROM search_vocab, range(1, 65) r(i)
-            WHERE length(word) >= {MIN_FUZZY} AND i <= length(word))
-        ORDER BY variant""")
+            WHERE length(word) >= {MIN_FUZZY} AND i <= length(word) AND {words})"""
+
+
+def has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND table_name IN ('search_posting', 'search_vocab', 'search_delete')").fetchall()[0][0] == 3
+
+
+def update_search_index(con: duckdb.DuckDBPyConnection, title_ids: list[str]) -> None:
+    """Bring the search index up to date for a few titles that were added, changed or removed (those
+    chart imports create), instead of rebuilding it for the whole catalog."""
+    if not title_ids:
+        return
+    if not has_search_index(con):
+        build_search_index(con)
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE _changed AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(set(title_ids))])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _names AS {_names_sql('id IN (SELECT id FROM _changed)')}")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _words AS
+                   SELECT DISTINCT word FROM search_posting WHERE title_id IN (SELECT id FROM _changed)
+                   UNION SELECT DISTINCT unnest(string_split(name, ' ')) FROM _names WHERE name <> ''""")
+    con.execute("DELETE FROM search_posting WHERE title_id IN (SELECT id FROM _changed)")
+    con.execute("""INSERT INTO search_posting
+                   SELECT unnest(string_split(name, ' ')) AS word, title_id, name, alt, display, kind, year,
+                          end_year, votes
+                   FROM _names WHERE name <> '' ORDER BY word""")
+    con.execute("DELETE FROM search_vocab WHERE word IN (SELECT word FROM _words)")
+    con.execute("""INSERT INTO search_vocab SELECT word, count(*) FROM search_posting
+                   WHERE word IN (SELECT word FROM _words) GROUP BY word""")
+    con.execute("DELETE FROM search_delete WHERE word IN (SELECT word FROM _words)")
+    con.execute(f"INSERT INTO search_delete {_deletes_sql('word IN (SELECT word FROM _words)')}")
+    for table in ("_changed", "_names", "_words"):
+        con.execute(f"DROP TABLE {table}")
 
 
 def _deletes(word: str) -> set[str]:

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from reelradar.analytics.explain import Labels
+from reelradar.analytics.hot import FRESH
 
 BLOCK_WEIGHTS: dict[str, float] = {
     "genre": 0.8, "keyword": 0.8, "text": 0.7, "cast": 1.0, "crew": 1.0,
@@ -382,13 +383,15 @@ def _add_relations(con: duckdb.DuckDBPyConnection, ix: str, f: _Features, n: int
 
 
 def _momentum(con: duckdb.DuckDBPyConnection, ix: str, n: int) -> np.ndarray | None:
-    """Chart momentum per title, when the catalog has a ``chart_momentum`` table (else None)."""
+    """Chart momentum per title, when the catalog has a ``chart_momentum`` table (else None); only of
+    charts current with the newest chart data (analytics/hot.py): a chart that stopped in 2022 is not
+    breaking out now."""
     cols = _has_table(con, "chart_momentum")
-    if not {"title_id", "momentum"} <= cols:
+    if not {"title_id", "momentum", "as_of", "window_days"} <= cols or not _has_table(con, "chart_period"):
         return None
     rows = con.execute(
         f"""WITH {ix} SELECT ix.i, max(m.momentum) AS v FROM ix JOIN chart_momentum m ON m.title_id = ix.id
-            WHERE m.momentum IS NOT NULL GROUP BY ix.i"""
+            WHERE m.momentum IS NOT NULL AND {FRESH} GROUP BY ix.i"""
     ).fetchnumpy()
     out = np.full(n, np.nan, dtype=np.float32)
     out[np.asarray(rows["i"], dtype=np.int64)] = np.asarray(rows["v"], dtype=np.float32)

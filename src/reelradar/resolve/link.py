@@ -126,7 +126,8 @@ class Resolver:
         """Look up at once the candidates of records about to be matched (a large catalog's index holds
         only those); a no-op on a catalog indexed whole."""
         if isinstance(self.index, GrowingIndex):
-            self.index.prepare((r.title, _year_hint(r), _kind_hint(r), r.xids) for r in records)
+            self.index.prepare((name, _year_hint(r), _kind_hint(r), r.xids if name == r.title else {})
+                               for r in records for name in (r.title, *r.akas))
 
     def match(self, record: Record) -> Match:
         self.last_scored: list[tuple[Distance, Candidate]] = []  # every candidate compared, nearest first
