@@ -14,7 +14,8 @@ no quoting, ``N/A`` for no season).
 file can be loaded under any name. A row names a show and a season ("Show: Season 2", "Show: Limited
 Series", ``N/A`` for films); native-language alternatives follow " // ". Each row gets an entry key:
 the film or series (and season) it names, told apart from another title of the same name when
-Netflix's own weeks counter starts again at 1.
+Netflix's own weeks counter starts again at 1. Ranks, counts, hours, views, weeks and titles are checked
+with ``reelradar.validate`` (a NaN of hours or a week in year 1 refuses the file, naming the line).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from reelradar import validate
 from reelradar.catalog.charts_store import CHART_SCHEMA
 from reelradar.errors import BadInput
 from reelradar.sources.base import rows_to_table
@@ -46,6 +48,7 @@ REQUIRED = {
 CATEGORIES = {"Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)", "Films", "TV"}
 SEASON_NUMBER = re.compile(r"^(?:Season|Series|Part|Volume|Vol\.|Book|Chapter|Collection) (\d{1,3})$", re.IGNORECASE)
 POPULAR_CATEGORY = " (most popular, first 91 days)"
+WEEK_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -123,30 +126,29 @@ def show_keys(rows: list[dict[str, object]]) -> dict[tuple[str, str], str]:
     return keys
 
 
-def _int(value: str, what: str, where: str, *, low: int | None = None, high: int | None = None) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadInput(f"{where}: {what} {value!r} is not a whole number") from None
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise BadInput(f"{where}: {what} {number} is outside {low}..{high}")
+def _int(value: str, what: str, where: str, *, low: int = 0, high: int = validate.INT32_MAX) -> int:
+    """A required whole number (ranks, weeks in the top 10) within low..high."""
+    number = validate.whole(value, what, where, low=low, high=high)
+    if number is None:
+        raise BadInput(f"{where}: {what} is empty")
     return number
 
 
 def _float(value: str, what: str, where: str) -> float | None:
+    """Hours, views or a runtime: finite and not negative; None for no figure."""
     if value in ("", "N/A"):
         return None
-    try:
-        return float(value)
-    except ValueError:
-        raise BadInput(f"{where}: {what} {value!r} is not a number") from None
+    return validate.number(value, what, where, low=0)
 
 
 def _week(value: str, where: str) -> date:
+    if not WEEK_TEXT.fullmatch(value):
+        raise BadInput(f"{where}: week {validate.shown(value)} is not a date (YYYY-MM-DD)")
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"{where}: week {value!r} is not a date (YYYY-MM-DD)") from None
+        raise BadInput(f"{where}: week {validate.shown(value)} is not a date (YYYY-MM-DD)") from None
+    validate.day(day, "week", where)
     if day.weekday() != 6:
         raise BadInput(f"{where}: week {value} is not a Sunday (Netflix weeks run Monday to Sunday)")
     return day
@@ -172,6 +174,9 @@ def parse_file(path: Path, *, fetched_at: datetime | None = None) -> NetflixFile
         except (csv.Error, UnicodeDecodeError) as exc:
             raise BadInput(f"{path}:1: cannot read the header ({exc})") from None
         kind = file_kind(header, path)
+        twice = sorted({h for h in header if h and header.count(h) > 1})
+        if twice:
+            raise BadInput(f"{path}:1: two columns named {twice[0]!r}: which one is meant?")
         col = {name: i for i, name in enumerate(header)}
         rows: list[dict[str, object]] = []
         try:
@@ -195,11 +200,12 @@ def parse_file(path: Path, *, fetched_at: datetime | None = None) -> NetflixFile
 def _row(kind: str, get, where: str, fetched: datetime, path: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
     category = get("category")
     if category not in CATEGORIES:
-        raise BadInput(f"{where}: unknown category {category!r} (expected one of {', '.join(sorted(CATEGORIES))})")
-    show = get("show_title")
+        raise BadInput(f"{where}: unknown category {validate.shown(category)} "
+                       f"(expected one of {', '.join(sorted(CATEGORIES))})")
+    show = validate.text(get("show_title"), "show_title", where)
     if not show:
         raise BadInput(f"{where}: show_title is empty")
-    season_title = get("season_title") or None
+    season_title = validate.text(get("season_title"), "season_title", where) or None
     if season_title == "N/A":
         season_title = None
     title_kind = show_kind(category, season_title)
@@ -213,7 +219,7 @@ def _row(kind: str, get, where: str, fetched: datetime, path: Path) -> dict[str,
     row["runtime_hours"] = runtime if runtime else None  # 0 means Netflix gave no runtime
     if kind == "popular":
         rank = _int(get("rank"), "rank", where, low=1, high=10)
-        day = fetched.date()
+        day = validate.day(fetched.date(), "the file's date (most-popular rows are dated by it)", where)
         row.update(country="world", category=category + POPULAR_CATEGORY, period_start=day, period_end=day,
                    rank=rank, hours=_float(get("hours_viewed_first_91_days"), "hours_viewed_first_91_days", where),
                    views=_float(get("views_first_91_days"), "views_first_91_days", where), points=None,
@@ -231,8 +237,8 @@ def _row(kind: str, get, where: str, fetched: datetime, path: Path) -> dict[str,
                    views=_float(get("weekly_views"), "weekly_views", where))
     else:
         iso = get("country_iso2").upper()
-        if len(iso) != 2 or not iso.isalpha():
-            raise BadInput(f"{where}: country_iso2 {iso!r} is not a two-letter country code")
+        if not validate.is_country_code(iso):
+            raise BadInput(f"{where}: country_iso2 {validate.shown(iso)} is not a country's two-letter code")
         row.update(country=iso, via="netflix:all-weeks-countries")
     return row
 
@@ -243,7 +249,7 @@ def _check_duplicates(rows: list[dict[str, object]], path: Path) -> None:
     for row in rows:
         key = (row["country"], row["category"], row["period_start"], row["raw_title"], row["season_title"])
         if key in seen:
-            raise BadInput(f"{row['_line']}: {row['raw_title']!r} appears twice in the same chart and week "
+            raise BadInput(f"{row['_line']}: {validate.shown(row['raw_title'])} appears twice in the same chart and week "
                            f"(first at line {str(seen[key]).rsplit(':', 1)[1]})")
         seen[key] = str(row["_line"])
 

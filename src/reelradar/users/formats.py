@@ -1,18 +1,22 @@
 """The three export formats a person brings: IMDb CSV, Letterboxd ZIP, Trakt JSON.
 
 Each parser reads the whole input first and returns ``ImportRow``s, so a bad row stops the import
-before anything is written. Formats are described in ``docs/sources/imports.md``.
+before anything is written. Every value passes through ``reelradar.validate`` (years, dates, numbers,
+titles, and for Trakt the JSON type of each field), so nothing the user store cannot hold gets in.
+Formats are described in ``docs/sources/imports.md``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reelradar import validate
 from reelradar.errors import BadInput
 from reelradar.resolve.link import Record
 from reelradar.users.readers import CsvRow, Limits, ZipReader, decode, iter_files, read_csv, read_file
@@ -34,46 +38,14 @@ class ImportRow:
     rewatch: bool = False
 
 
-# -- shared value parsers ---------------------------------------------------------------------------
-def _int(text: str, what: str, where: str) -> int | None:
-    if not text:
-        return None
-    try:
-        return int(float(text))
-    except ValueError:
-        raise BadInput(f"{where}: {what} {text!r} is not a number") from None
+# -- shared value checks: the rules (years, dates, counts, numbers, titles) are in reelradar.validate --
+MAX_RUNTIME_MIN = 100_000  # minutes; the longest films ever shown run about 50,000
+IMDB_ID = re.compile(r"tt[0-9]{1,12}")
 
 
-def _float(text: str, what: str, where: str, low: float, high: float) -> float | None:
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise BadInput(f"{where}: {what} {text!r} is not a number") from None
-    if not low <= value <= high:
-        raise BadInput(f"{where}: {what} {text!r} is outside {low:g}–{high:g}")
-    return value
-
-
-DATE_FORMATS = ("%Y-%m-%d", "%a %b %d %H:%M:%S %Y", "%m/%d/%Y", "%d/%m/%Y")
-
-
-def _when(text: str | None, where: str) -> datetime | None:
-    if not text:
-        return None
-    text = text.strip()
-    try:  # ISO dates and times, "Z" included; kept as naive UTC
-        value = datetime.fromisoformat(text)
-        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-    except ValueError:
-        pass
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(" ".join(text.split()), fmt)
-        except ValueError:
-            continue
-    raise BadInput(f"{where}: date {text!r} is not a date")
+def _names(text: str, what: str, where: str) -> list[str]:
+    """A comma-separated list of names (IMDb's Directors), each checked as a text."""
+    return [validate.text(d.strip(), what, where) for d in text.split(",") if d.strip()]
 
 
 # -- IMDb -----------------------------------------------------------------------------------------
@@ -117,26 +89,27 @@ def parse_imdb(path: Path, limits: Limits) -> list[ImportRow]:
     if not watchlist and not rated_column:
         raise BadInput(f"{name} line 1: neither a ratings export (no 'Your Rating' column) nor a watchlist "
                        "(no 'Position' column)")
-    out = []
-    for r in rows:
-        where = f"{name} line {r.line}"
-        const = r.values["const"]
-        if not const.startswith("tt"):
-            raise BadInput(f"{where}: Const {const!r} is not an IMDb id (tt…)")
-        record = Record(r.values["title"] or None, _int(r.values.get("year", ""), "Year", where),
-                        imdb_kind(r.values.get("type", "")), {"imdb": const},
-                        _int(r.values.get("runtime", ""), "Runtime", where),
-                        [d.strip() for d in r.values.get("directors", "").split(",") if d.strip()])
-        if watchlist:
-            out.append(ImportRow(name, r.line, "watchlist", record, const, f"imdb|watchlist|{const}",
-                                 at=_when(r.values.get("created"), where)))
-            continue
-        rating = _float(r.values.get("rating", ""), "Your Rating", where, 1, 10)
-        if rating is None:
-            raise BadInput(f"{where}: no rating in a ratings export")
-        out.append(ImportRow(name, r.line, "rated", record, const, f"imdb|rated|{const}", rating, 10.0,
-                             _when(r.values.get("rated_at"), where)))
-    return out
+    return [_imdb_row(r, name, watchlist) for r in rows]
+
+
+def _imdb_row(r: CsvRow, name: str, watchlist: bool) -> ImportRow:
+    where = f"{name} line {r.line}"
+    const = r.values["const"]
+    if not IMDB_ID.fullmatch(const):
+        raise BadInput(f"{where}: Const {validate.shown(const)} is not an IMDb id (tt…)")
+    record = Record(validate.text(r.values["title"], "Title", where) or None,
+                    validate.year(r.values.get("year", ""), "Year", where),
+                    imdb_kind(r.values.get("type", "")), {"imdb": const},
+                    validate.whole(r.values.get("runtime", ""), "Runtime (mins)", where, high=MAX_RUNTIME_MIN),
+                    _names(r.values.get("directors", ""), "Directors", where))
+    if watchlist:
+        return ImportRow(name, r.line, "watchlist", record, const, f"imdb|watchlist|{const}",
+                         at=validate.moment(r.values.get("created"), "Created", where))
+    rating = validate.number(r.values.get("rating", ""), "Your Rating", where, low=1, high=10)
+    if rating is None:
+        raise BadInput(f"{where}: no rating in a ratings export")
+    return ImportRow(name, r.line, "rated", record, const, f"imdb|rated|{const}", rating, 10.0,
+                     validate.moment(r.values.get("rated_at"), "Date Rated", where))
 
 
 # -- Letterboxd -----------------------------------------------------------------------------------
@@ -166,12 +139,13 @@ def parse_letterboxd(path: Path, limits: Limits) -> list[ImportRow]:
     out: list[ImportRow] = []
 
     def record(r: CsvRow, where: str, film_uri: bool) -> tuple[Record, str]:
-        year = _int(r.values["year"], "Year", where)
-        title = r.values["name"]
+        year = validate.year(r.values["year"], "Year", where)
+        title = validate.text(r.values["name"], "Name", where)
         if not title:
             raise BadInput(f"{where}: no film name")
         # diary URIs name the diary entry, not the film: only the others are film ids
-        xids = {"letterboxd": r.values["uri"]} if film_uri and r.values.get("uri") else {}
+        uri = validate.text(r.values.get("uri", ""), "Letterboxd URI", where)
+        xids = {"letterboxd": uri} if film_uri and uri else {}
         return Record(title, year, "movie", xids), f"{title}|{year or ''}"
 
     for f in ("ratings.csv", "watchlist.csv", "likes/films.csv"):
@@ -179,17 +153,20 @@ def parse_letterboxd(path: Path, limits: Limits) -> list[ImportRow]:
         for r in tables.get(f, []):
             where = f"{path}:{found[f]} line {r.line}"
             rec, key = record(r, where, True)
-            rating = _float(r.values.get("rating", ""), "Rating", where, 0.5, 5) if action == "rated" else None
+            rating = validate.number(r.values.get("rating", ""), "Rating", where, low=0.5, high=5) \
+                if action == "rated" else None
             if action == "rated" and rating is None:
                 raise BadInput(f"{where}: no rating in ratings.csv")
             out.append(ImportRow(str(path), r.line, action, rec, key, f"letterboxd|{action}|{key}",
-                                 rating, 5.0 if rating is not None else None, _when(r.values["date"], where)))
+                                 rating, 5.0 if rating is not None else None,
+                                 validate.moment(r.values["date"], "Date", where)))
     seen_in_diary: set[str] = set()
     occurrences: Counter[str] = Counter()
     for r in tables.get("diary.csv", []):
         where = f"{path}:{found['diary.csv']} line {r.line}"
         rec, key = record(r, where, False)
-        at = _when(r.values.get("watched") or r.values["date"], where)
+        watched = r.values.get("watched")
+        at = validate.moment(watched or r.values["date"], "Watched Date" if watched else "Date", where)
         seen_in_diary.add(key)
         base = f"letterboxd|watched|{key}|{at.date().isoformat() if at else ''}"
         occurrences[base] += 1  # the same film twice on one day is two viewings
@@ -201,7 +178,7 @@ def parse_letterboxd(path: Path, limits: Limits) -> list[ImportRow]:
         if key in seen_in_diary:
             continue  # the diary has the dated viewings of this film
         out.append(ImportRow(str(path), r.line, "watched", rec, key, f"letterboxd|watched|{key}|logged",
-                             at=_when(r.values["date"], where)))
+                             at=validate.moment(r.values["date"], "Date", where)))
     return out
 
 
@@ -209,23 +186,36 @@ def parse_letterboxd(path: Path, limits: Limits) -> list[ImportRow]:
 TRAKT_KINDS = {"movie": "movie", "show": "series", "season": "series", "episode": "series"}
 
 
+def _trakt_id(value: object, what: str, where: str) -> str | None:
+    """An id as Trakt writes them: text or a whole number (None when absent or empty)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return validate.text(value, what, where, max_len=200)
+    raise BadInput(f"{where}: {what} {validate.shown(value)} is neither text nor a number")
+
+
 def _trakt_media(item: dict[str, Any], where: str) -> tuple[Record, str, str]:
     typ = item.get("type") or next((k for k in ("movie", "show") if isinstance(item.get(k), dict)), None)
+    if not isinstance(typ, str) or typ not in TRAKT_KINDS:
+        raise BadInput(f"{where}: neither a movie nor a show in this item")
     media = item.get("movie") if typ == "movie" else item.get("show")
-    if typ not in TRAKT_KINDS or not isinstance(media, dict):
+    if not isinstance(media, dict):
         raise BadInput(f"{where}: neither a movie nor a show in this item")
     ids = media.get("ids") or {}
     if not isinstance(ids, dict):
         raise BadInput(f"{where}: 'ids' is not an object")
     kind = TRAKT_KINDS[typ]
-    xids = {k: str(v) for k, v in (("imdb", ids.get("imdb")), ("trakt", ids.get("trakt")),
-                                    (f"tmdb_{'movie' if kind == 'movie' else 'tv'}", ids.get("tmdb")),
-                                    ("tvdb", ids.get("tvdb"))) if v not in (None, "")}
-    year = media.get("year")
-    if year is not None and not isinstance(year, int):
-        raise BadInput(f"{where}: year {year!r} is not a number")
-    key = f"{'movie' if kind == 'movie' else 'show'}:{ids.get('trakt') or ids.get('slug') or media.get('title')}"
-    return Record(media.get("title"), year, kind, xids), key, typ
+    named = (("imdb", "imdb"), ("trakt", "trakt"), (f"tmdb_{'movie' if kind == 'movie' else 'tv'}", "tmdb"),
+             ("tvdb", "tvdb"))
+    xids = {k: v for k, field_ in named if (v := _trakt_id(ids.get(field_), f"ids.{field_}", where))}
+    year = validate.json_whole(media.get("year"), "year", where, low=validate.YEAR_FIRST, high=validate.YEAR_LAST)
+    title = validate.json_text(media.get("title"), "title", where)
+    slug = _trakt_id(ids.get("slug"), "ids.slug", where)
+    key = f"{'movie' if kind == 'movie' else 'show'}:{xids.get('trakt') or slug or title}"
+    return Record(title, year, kind, xids), key, typ
 
 
 def _trakt_items(data: bytes, name: str) -> list[Any]:
@@ -234,14 +224,18 @@ def _trakt_items(data: bytes, name: str) -> list[Any]:
     except json.JSONDecodeError as exc:
         raise BadInput(f"{name} line {exc.lineno}: not valid JSON ({exc.msg}): truncated or damaged file, "
                        "nothing imported") from None
+    except RecursionError:
+        raise BadInput(f"{name}: not valid JSON (nested too deep to read): damaged file, nothing imported") from None
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        raise BadInput(f"{name}: not valid JSON (a number of thousands of digits): damaged file, "
+                       "nothing imported") from None
     if not isinstance(value, list):
         raise BadInput(f"{name}: expected a JSON list of items, found a {type(value).__name__}")
     return value
 
 
-def parse_trakt(path: Path, limits: Limits) -> list[ImportRow]:
-    """A Trakt backup: a folder of JSON files, one JSON file, or a ZIP of them. History, ratings,
-    watchlist and watched files are recognised by their items' fields."""
+def _trakt_files(path: Path, limits: Limits) -> list[tuple[str, bytes]]:
+    """The JSON files of a backup (a folder, a ZIP or one file), read under the limits."""
     files: list[tuple[str, bytes]] = []
     if path.is_dir():
         total = 0
@@ -260,42 +254,61 @@ def parse_trakt(path: Path, limits: Limits) -> list[ImportRow]:
         files = [(str(path), read_file(path, limits))]
     if not files:
         raise BadInput(f"{path}: no JSON files in it")
-    parsed = [(name, _trakt_items(data, name)) for name, data in files]
+    return files
+
+
+def parse_trakt(path: Path, limits: Limits) -> list[ImportRow]:
+    """A Trakt backup: a folder of JSON files, one JSON file, or a ZIP of them. History, ratings,
+    watchlist and watched files are recognised by their items' fields."""
+    parsed = [(name, _trakt_items(data, name)) for name, data in _trakt_files(path, limits)]
     has_history = any(items and isinstance(items[0], dict) and "watched_at" in items[0] for _, items in parsed)
     out: list[ImportRow] = []
     for name, items in parsed:
         if len(items) > limits.max_rows:
             raise BadInput(f"{name}: more than {limits.max_rows:,} items, the limit (import_max_rows)")
         for n, item in enumerate(items, 1):
-            where = f"{name} item {n}"
-            if not isinstance(item, dict):
-                raise BadInput(f"{where}: not a JSON object")
-            if "watched_at" in item:
-                rec, key, typ = _trakt_media(item, where)
-                at = _when(item["watched_at"], where)
-                hid = item.get("id")
-                if typ == "episode":
-                    ep = item.get("episode") or {}
-                    hid = hid or f"{key}:S{ep.get('season')}E{ep.get('number')}"
-                out.append(ImportRow(name, n, "watched", rec, key, f"trakt|watched|{key}|{hid or at}", at=at))
-            elif "rated_at" in item and "rating" in item:
-                rec, key, typ = _trakt_media(item, where)
-                if typ in ("season", "episode"):
-                    continue  # a season's or an episode's rating is not the show's
-                rating = _float(str(item["rating"]), "rating", where, 1, 10)
-                out.append(ImportRow(name, n, "rated", rec, key, f"trakt|rated|{key}", rating, 10.0,
-                                     _when(item["rated_at"], where)))
-            elif "listed_at" in item and "watchlist" in Path(name.split(":")[-1]).name.lower():
-                rec, key, typ = _trakt_media(item, where)
-                if typ in ("season", "episode"):
-                    continue
-                out.append(ImportRow(name, n, "watchlist", rec, key, f"trakt|watchlist|{key}",
-                                     at=_when(item["listed_at"], where)))
-            elif "plays" in item and "last_watched_at" in item:
-                if has_history:
-                    continue  # history holds every viewing with its date; this is its summary
-                rec, key, _typ = _trakt_media(item, where)
-                out.append(ImportRow(name, n, "watched", rec, key, f"trakt|watched|{key}|last",
-                                     at=_when(item["last_watched_at"], where)))
-            # other backup files (collection, lists, comments, stats) are not a history: skipped
+            row = _trakt_row(item, name, n, has_history)
+            if row is not None:
+                out.append(row)
     return out
+
+
+def _trakt_row(item: object, name: str, n: int, has_history: bool) -> ImportRow | None:
+    """The row one backup item becomes; None for items that are not a person's history."""
+    where = f"{name} item {n}"
+    if not isinstance(item, dict):
+        raise BadInput(f"{where}: not a JSON object")
+    if "watched_at" in item:
+        rec, key, typ = _trakt_media(item, where)
+        at = validate.json_moment(item["watched_at"], "watched_at", where)
+        hid = _trakt_id(item.get("id"), "id", where)
+        if typ == "episode":
+            ep = item.get("episode") or {}
+            if not isinstance(ep, dict):
+                raise BadInput(f"{where}: 'episode' is not an object")
+            season = validate.json_whole(ep.get("season"), "episode.season", where)
+            number = validate.json_whole(ep.get("number"), "episode.number", where)
+            hid = hid or f"{key}:S{season}E{number}"
+        return ImportRow(name, n, "watched", rec, key, f"trakt|watched|{key}|{hid or at}", at=at)
+    if "rated_at" in item and "rating" in item:
+        rec, key, typ = _trakt_media(item, where)
+        if typ in ("season", "episode"):
+            return None  # a season's or an episode's rating is not the show's
+        rating = validate.json_number(item["rating"], "rating", where, low=1, high=10)
+        if rating is None:
+            raise BadInput(f"{where}: no rating in a rated item")
+        return ImportRow(name, n, "rated", rec, key, f"trakt|rated|{key}", rating, 10.0,
+                         validate.json_moment(item["rated_at"], "rated_at", where))
+    if "listed_at" in item and "watchlist" in Path(name.split(":")[-1]).name.lower():
+        rec, key, typ = _trakt_media(item, where)
+        if typ in ("season", "episode"):
+            return None
+        return ImportRow(name, n, "watchlist", rec, key, f"trakt|watchlist|{key}",
+                         at=validate.json_moment(item["listed_at"], "listed_at", where))
+    if "plays" in item and "last_watched_at" in item:
+        if has_history:
+            return None  # history holds every viewing with its date; this is its summary
+        rec, key, _typ = _trakt_media(item, where)
+        return ImportRow(name, n, "watched", rec, key, f"trakt|watched|{key}|last",
+                         at=validate.json_moment(item["last_watched_at"], "last_watched_at", where))
+    return None  # other backup files (collection, lists, comments, stats) are not a history
