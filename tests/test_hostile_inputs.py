@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -356,3 +357,23 @@ def test_cli_prints_one_line_and_exits_2(own_demo: Settings, tmp_path: Path, com
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"reelradar: {path}") and message in lines[0], lines
+
+
+def test_a_chart_row_of_year_one_staged_before_dates_were_checked_is_left_out(own_demo) -> None:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+
+    from reelradar.catalog.charts_store import CHART_SCHEMA
+    from reelradar.catalog.ensure import build_demo
+    from reelradar.sources.staged import stage
+
+    good = {"source": "csv", "platform": "Max", "country": "US", "rank": 1, "raw_title": "Ballard", "points": 10,
+            "entry_key": "csv:ballard", "import_name": "old"}
+    rows = [{**good, "period_start": date(2025, 7, 14), "period_end": date(2025, 7, 14)},
+            {**good, "raw_title": "Old", "entry_key": "csv:old", "period_start": date(1, 1, 1),
+             "period_end": date(1, 1, 1)}]
+    table = pa.Table.from_pylist([{n: r.get(n) for n in CHART_SCHEMA.names} for r in rows], CHART_SCHEMA)
+    stage(own_demo.staged_dir, "chart_entry", "old", table)
+    build_demo(own_demo)
+    result = CliRunner().invoke(app, ["--data-dir", str(own_demo.data_dir), "charts", "--platform", "Max"])
+    assert result.exit_code == 0, result.output
+    assert "Ballard" in result.stdout and "Old" not in result.stdout
