@@ -109,3 +109,25 @@ def test_a_large_catalog_resolves_the_export_alike(tmp_path: Path, demo_con: duc
     with UserStore(sa.users_path) as a, UserStore(sb.users_path) as b:
         assert sorted((i.title_id or "", i.action) for i in a.interactions()) == sorted(
             (i.title_id or "", i.action) for i in b.interactions())
+
+
+def test_two_films_of_one_name_and_year_stay_two(user_settings: Settings, tmp_path: Path,
+                                                 demo_con: duckdb.DuckDBPyConnection) -> None:
+    import zipfile
+
+    export = tmp_path / "letterboxd-two.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr("ratings.csv", "Date,Name,Year,Letterboxd URI,Rating\n"
+                                   "2024-01-02,Dhamaka,2021,https://boxd.it/aaaa,4\n"
+                                   "2024-01-03,Dhamaka,2021,https://boxd.it/bbbb,2\n"
+                                   "2024-01-04,Fargo,1996,https://boxd.it/cccc,5\n")
+        zf.writestr("watched.csv", "Date,Name,Year,Letterboxd URI\n"
+                                   "2024-01-02,Dhamaka,2021,https://boxd.it/aaaa\n"
+                                   "2024-01-03,Dhamaka,2021,https://boxd.it/bbbb\n")
+    first = import_export(user_settings, "letterboxd", export, demo_con)
+    assert first.counts["rows"] == 5 and first.counts["new"] == 5
+    with UserStore(user_settings.users_path) as store:
+        ratings = sorted(i.rating for i in store.interactions("rated") if i.xids.get("letterboxd", "").endswith(("aaaa", "bbbb")))
+    assert ratings == [2, 4]  # two records, each with its own rating
+    again = import_export(user_settings, "letterboxd", export, demo_con)
+    assert again.counts["updated"] == 0 and again.counts["new"] == 0  # a second import changes nothing

@@ -137,6 +137,13 @@ def parse_letterboxd(path: Path, limits: Limits) -> list[ImportRow]:
     finally:
         zr.close()
     out: list[ImportRow] = []
+    # Two films of one name and year are two films: where the film URIs of a name and year differ, each
+    # film is keyed by its URI too (other films keep the name-and-year key earlier imports stored).
+    uris: dict[str, set[str]] = {}
+    for f in ("ratings.csv", "watchlist.csv", "likes/films.csv", "watched.csv"):
+        for r in tables.get(f, []):
+            if r.values.get("uri"):
+                uris.setdefault(f"{r.values['name'].strip()}|{r.values['year'].strip()}", set()).add(r.values["uri"])
 
     def record(r: CsvRow, where: str, film_uri: bool) -> tuple[Record, str]:
         year = validate.year(r.values["year"], "Year", where)
@@ -146,7 +153,10 @@ def parse_letterboxd(path: Path, limits: Limits) -> list[ImportRow]:
         # diary URIs name the diary entry, not the film: only the others are film ids
         uri = validate.text(r.values.get("uri", ""), "Letterboxd URI", where)
         xids = {"letterboxd": uri} if film_uri and uri else {}
-        return Record(title, year, "movie", xids), f"{title}|{year or ''}"
+        key = f"{title}|{year or ''}"
+        if film_uri and uri and len(uris.get(f"{r.values['name'].strip()}|{r.values['year'].strip()}", ())) > 1:
+            key += f"|{uri}"
+        return Record(title, year, "movie", xids), key
 
     for f in ("ratings.csv", "watchlist.csv", "likes/films.csv"):
         action = {"ratings.csv": "rated", "watchlist.csv": "watchlist", "likes/films.csv": "liked"}[f]
