@@ -142,3 +142,44 @@ def test_the_growing_index_finds_a_title_linked_by_hand(demo_con: duckdb.DuckDBP
     m = growing.manual(GODFATHER)
     assert (m.title_id, m.title, m.method) == (GODFATHER, "The Godfather", "manual")
     assert growing.manual("tt0000000").reason == "linked by hand (title not in this catalog)"
+
+
+@pytest.mark.parametrize(("title", "year", "tid"), [
+    ("Twelve Monkeys", 1995, "tt0114746"),  # number words against digits
+    ("Old Boy", 2003, "tt0364569"),  # words split where the catalog joins them
+    ("Good, the Bad and the Ugly, The", 1966, "tt0060196"),  # the library's trailing article
+    ("Alien³", 1992, "tt0103644"),  # a superscript number
+    ("M*A*S*H", 1970, "tt0066026"),  # letters between symbols
+    ("Se7en", 1995, "tt0114369"),  # a digit spelling its own number
+    ("Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb", 1964, "tt0057012"),  # "X or: Y"
+    ("Kill Bill: Vol. 1", 2003, "tt0266697"),  # Vol. and Volume
+    ("Birdman or (The Unexpected Virtue of Ignorance)", 2014, "tt2562232"),
+    ("Leon a.k.a. The Professional", 1994, "tt0110413"),  # "a.k.a." gives two names
+])
+def test_names_as_other_services_write_them_match_strongly(resolver: Resolver, title: str, year: int,
+                                                           tid: str) -> None:
+    m = resolver.match(Record(title, year, "movie"))
+    assert (m.title_id, m.verdict) == (tid, "strong"), m.reason
+
+
+def test_a_name_in_brackets_is_another_name_of_the_record(resolver: Resolver) -> None:
+    m = resolver.match(Record("Oldboy (Oldeuboi)", 2003))
+    assert (m.title_id, m.verdict) == ("tt0364569", "strong")
+    # a cut in brackets is no name at all
+    cut = resolver.match(Record("Seven (Director's Cut)", 1995))
+    assert (cut.title_id, cut.verdict) == ("tt0114369", "strong")
+
+
+def test_a_misspelt_name_is_found_but_only_possibly(resolver: Resolver) -> None:
+    m = resolver.match(Record("Twelve Monkys", 1995))
+    assert (m.title_id, m.verdict) == ("tt0114746", "medium")
+    assert "respelling" in m.reason
+    kb = resolver.match(Record("Birdmann", 2014))
+    assert (kb.title_id, kb.verdict) == ("tt2562232", "medium")
+    assert resolver.match(Record("Twelve Monkys", 1980)).verdict == "none"  # still within a year only
+
+
+def test_splitting_and_numbers_do_not_merge_different_titles(resolver: Resolver) -> None:
+    assert resolver.match(Record("Alien", 1992)).title_id != "tt0103644"
+    assert resolver.match(Record("Seven Samurai", 1954)).title_id == "tt0047478"
+    assert resolver.match(Record("Kill Bill: Vol. 2", 2003)).title_id != "tt0266697"

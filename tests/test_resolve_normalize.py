@@ -28,6 +28,19 @@ from reelradar.resolve.normalize import fold, normalize
         ("Ballard", "Ballard (Season 2)"),
         ("Bosch", "Bosch - Staffel 3"),
         ("Straße", "Strasse"),
+        ("Twelve Monkeys", "12 Monkeys"),
+        ("Ocean's Eleven", "Ocean's 11"),
+        ("Twenty-One Jump Street", "21 Jump Street"),
+        ("Se7en", "Seven"),
+        ("Alien³", "Alien 3"),
+        ("Kill Bill: Vol. 1", "Kill Bill: Volume 1"),
+        ("The Good, the Bad and the Ugly", "Good, the Bad and the Ugly, The"),
+        ("Le fabuleux destin d'Amélie Poulain", "Fabuleux destin d'Amélie Poulain, Le"),
+        ("Jagten", "Jagten, En"),
+        ("L'Avventura", "Avventura, L'"),
+        ("Hustle", "Hustle (I)"),
+        ("Heat", "Heat (Director's Cut)"),
+        ("Léon", "Léon a.k.a. The Professional"),
     ],
 )
 def test_forms_of_one_title_share_a_key(a: str, b: str) -> None:
@@ -38,6 +51,18 @@ def test_forms_of_one_title_share_a_key(a: str, b: str) -> None:
                                       ("Bosch", "Bosch: Legacy")])
 def test_different_titles_keep_different_keys(a: str, b: str) -> None:
     assert normalize(a).key != normalize(b).key
+
+
+def test_other_names_and_subtitles_as_services_write_them() -> None:
+    assert normalize("Spirited Away (Sen to Chihiro no kamikakushi)").main == "spirited away"
+    assert normalize("Spirited Away (Sen to Chihiro no kamikakushi)").alt == "Sen to Chihiro no kamikakushi"
+    assert normalize("Oldboy / Oldeuboi").alt == "Oldeuboi"
+    assert normalize("Dr. Strangelove or: How I Learned to Stop Worrying").main == "dr strangelove"
+    assert normalize("Birdman or (The Unexpected Virtue of Ignorance)").main == "birdman"
+    assert normalize("Heat (Director's Cut)").alt is None and normalize("Hustle (I)").alt is None
+    assert normalize("Now or Never").main == "now or never"  # "or" alone starts no subtitle
+    assert normalize("Old Boy").squashed == normalize("Oldboy").squashed == ("oldboy",)
+    assert normalize("M*A*S*H").squashed == normalize("MASH").squashed
 
 
 def test_subtitle_season_and_bracketed_year_are_taken_off() -> None:

@@ -11,10 +11,10 @@ from reelradar.catalog.db import open_catalog, schema_sql
 from reelradar.catalog.imdb_load import update_imdb
 from reelradar.catalog.search import (
     NORMALIZED_SQL,
-    _one_edit,
     build_search_index,
     find_title,
     normalize,
+    one_edit,
     search_titles,
 )
 from reelradar.config import load_settings
@@ -115,8 +115,8 @@ def test_sql_normalization_matches_python(text: str) -> None:
 
 
 def test_one_edit() -> None:
-    assert _one_edit("ballard", "balard") and _one_edit("ballard", "ballrad") and _one_edit("ballard", "bxllard")
-    assert not _one_edit("ballard", "bollarb") and not _one_edit("ballard", "ballad ")
+    assert one_edit("ballard", "balard") and one_edit("ballard", "ballrad") and one_edit("ballard", "bxllard")
+    assert not one_edit("ballard", "bollarb") and not one_edit("ballard", "ballad ")
 
 
 def test_names_without_letters_or_digits_are_not_indexed() -> None:

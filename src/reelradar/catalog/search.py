@@ -162,12 +162,12 @@ def update_search_index(con: duckdb.DuckDBPyConnection, title_ids: list[str]) ->
         con.execute(f"DROP TABLE {table}")
 
 
-def _deletes(word: str) -> set[str]:
+def deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by one insertion, deletion, substitution or adjacent swap."""
+def one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` are equal or differ by one insertion, deletion, substitution or adjacent swap."""
     if a == b:
         return True
     la, lb = len(a), len(b)
@@ -211,7 +211,7 @@ def _expand(con: duckdb.DuckDBPyConnection, words: list[str], last_is_prefix: bo
             and (len(w) >= MIN_FUZZY or w not in sizes)]
     near: list[tuple[str, str]] = []
     if typo:
-        keys = sorted({k for w in typo for k in _deletes(w) | {w}})
+        keys = sorted({k for w in typo for k in deletions(w) | {w}})
         sql, params = _union_eq("search_delete", "variant", "variant, word, names", keys, prefix=1)
         found = con.execute(sql, params).fetchall()
         sizes.update({word: n for _, word, n in found})
@@ -220,8 +220,8 @@ def _expand(con: duckdb.DuckDBPyConnection, words: list[str], last_is_prefix: bo
     for i, w in enumerate(words):
         options: dict[str, str] = {}
         if w in typo:
-            wkeys = _deletes(w) | {w}
-            options.update({word: "fuzzy" for key, word in near if key in wkeys and word != w and _one_edit(w, word)})
+            wkeys = deletions(w) | {w}
+            options.update({word: "fuzzy" for key, word in near if key in wkeys and word != w and one_edit(w, word)})
         if last_is_prefix and i == len(words) - 1:
             options.update({word: "prefix" for word in completions if word != w})
         if w in sizes:

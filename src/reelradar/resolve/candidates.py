@@ -10,12 +10,14 @@ batch of records may match, found first through the catalog's search index (``ca
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import duckdb
 
 from reelradar.catalog.db import sql_literal as _lit
+from reelradar.catalog.search import deletions, one_edit
 from reelradar.resolve.distance import FILM_KINDS, SERIES_KINDS
 from reelradar.resolve.normalize import NUMBER_WORDS, ROMAN, Normalized, normalize
 
@@ -58,6 +60,10 @@ class Candidate:
             yield normalize(self.original_title), f"original title '{self.original_title}'"
         for aka, region in self.akas:
             yield normalize(aka), f"alternative title '{aka}'" + (f" ({region})" if region else "")
+
+
+MIN_TYPO = 4  # words shorter than this are never respelled: one letter off is another word
+NEAR_PER_WORD = 5  # at most this many respellings of one word are tried
 
 
 # A source is "indexed" for a kind group when at least this share of its titles carry an id of it.
@@ -126,7 +132,9 @@ class CatalogIndex:
         ).fetchall()
         self.rows = rows
         self.pos: dict[str, int] = {}
-        self.by_key: dict[str, list[int]] = {}
+        self.by_key: dict[str, list[int]] = {}  # squashed key -> rows
+        self.words: set[str] = set()  # every word of a key, for respelling a record's unknown words
+        self._deletes: dict[str, list[str]] | None = None  # one-deletion variants -> words, built on need
         self.akas: dict[int, list[tuple[str, str | None]]] = {}
         for i, (tid, _kind, title, original, _year, _rt) in enumerate(rows):
             self.pos[tid] = i
@@ -177,12 +185,37 @@ class CatalogIndex:
         return self.sources.get(_group_of(kind), set()) if kind else set().union(*self.sources.values())
 
     def _add_keys(self, i: int, title: str) -> None:
-        for key in normalize.__wrapped__(title).keys:  # bypass the cache: each catalog title is seen once
+        name = normalize.__wrapped__(title)  # bypass the cache: each catalog title is seen once
+        for key in name.squashed:
             bucket = self.by_key.get(key)
             if bucket is None:
                 self.by_key[key] = [i]
             elif bucket[-1] != i:
                 bucket.append(i)
+        self.words.update(name.key.split())
+
+    def near_keys(self, name: Normalized) -> list[str]:
+        """Keys of catalog names one word of ``name`` is a letter off from (missing, extra, changed or
+        two swapped): "Godfater" finds "godfather", "Meet Me in St. Lois" "meet me in st louis". Asked
+        only when no name shares a key; words of four letters or more, one at a time, each to at most
+        ``NEAR_PER_WORD`` words the catalog holds."""
+        if self._deletes is None:
+            self._deletes = {}
+            for word in self.words:
+                if len(word) >= MIN_TYPO - 1 and not word.isdigit():
+                    for variant in deletions(word) | {word}:
+                        self._deletes.setdefault(variant, []).append(word)
+        out: list[str] = []
+        for key in name.keys:
+            words = key.split()
+            for at, word in enumerate(words):
+                if len(word) < MIN_TYPO or word.isdigit():
+                    continue
+                near = sorted({w for v in deletions(word) | {word} for w in self._deletes.get(v, ())
+                               if w != word and one_edit(word, w)})
+                for respelled in near[:NEAR_PER_WORD]:
+                    out.append(" ".join([*words[:at], respelled, *words[at + 1:]]))
+        return list(dict.fromkeys(out))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -208,12 +241,19 @@ class CatalogIndex:
         return None
 
     def block(self, name: Normalized, year: int | None, kind: str | None) -> list[Candidate]:
-        """Titles sharing a key with ``name``, in ``kind``'s group, within a year of ``year``."""
-        # an unknown kind compares with every kind; a kind outside the groups (episode) only with itself
+        """Titles sharing a key with ``name`` (spaces aside), in ``kind``'s group, within a year of ``year``.
+        An unknown kind compares with every kind; a kind outside the groups (episode) only with itself."""
+        return self._rows_of(name.squashed, year, kind)
+
+    def near(self, name: Normalized, year: int | None, kind: str | None) -> list[Candidate]:
+        """As ``block``, through the keys one letter off ``name``'s (``near_keys``)."""
+        return self._rows_of([k.replace(" ", "") for k in self.near_keys(name)], year, kind)
+
+    def _rows_of(self, keys: Iterable[str], year: int | None, kind: str | None) -> list[Candidate]:
         group = (KIND_GROUP.get(kind) or frozenset({kind})) if kind else None
         seen: set[int] = set()
         out = []
-        for key in name.keys:
+        for key in keys:
             for i in self.by_key.get(key, ()):
                 if i in seen:
                     continue
@@ -249,11 +289,62 @@ def people_of(con: duckdb.DuckDBPyConnection, title_ids: list[str]) -> dict[str,
 # catalog's search index first, and indexed alone.
 FULL_INDEX_MAX = 500_000
 RARE_WORD = 20_000  # a word held by at most this many names finds a record's candidates alone
+SPLIT_MIN = 2  # a word is split in two only into halves of at least this many letters
 
 
 def _steady(word: str) -> bool:
     """A word spelled the same by both sides: not a number, which keys and names may write differently."""
     return not (word.isdigit() or word in ROMAN or word in NUMBER_WORDS)
+
+
+def _joined_and_split(words: list[str]) -> Iterator[str]:
+    """Each two neighbouring words joined ("old boy": "oldboy"), all of them joined, each long word's two halves
+    ("oldboy": "old", "boy", ...): the forms another source may write them in."""
+    for a, b in itertools.pairwise(words):
+        yield a + b
+    if len(words) > 2:
+        yield "".join(words)  # "m a s h": "mash"
+    for w in words:
+        if len(w) >= 2 * SPLIT_MIN and not w.isdigit():
+            for at in range(SPLIT_MIN, len(w) - SPLIT_MIN + 1):
+                yield w[:at]
+                yield w[at:]
+
+
+def _respellings(con: duckdb.DuckDBPyConnection, spellings: list[tuple[list[str], int | None, str | None]],
+                 sizes: dict[str, int]) -> list[tuple[list[str], int | None, str | None]]:
+    """Other spellings of the records' names in words the index holds: neighbours joined, a word split
+    in two, a word the index lacks respelled one letter off (through ``search_delete``). ``sizes`` gains
+    the respelled words' counts."""
+    unknown = sorted({w for ws, _, _ in spellings for w in ws
+                      if w not in sizes and len(w) >= MIN_TYPO and _steady(w)})
+    near: dict[str, list[str]] = {}
+    if unknown:
+        variants = sorted({v for w in unknown for v in deletions(w) | {w}})
+        rows = con.execute("SELECT variant, word, names FROM search_delete "
+                           "WHERE variant IN (SELECT unnest(?::VARCHAR[]))", [variants]).fetchall()
+        by_variant: dict[str, list[tuple[str, int]]] = {}
+        for variant, word, n in rows:
+            by_variant.setdefault(variant, []).append((word, n))
+        for w in unknown:
+            hits = {word: n for v in deletions(w) | {w} for word, n in by_variant.get(v, ())
+                    if word != w and one_edit(w, word)}
+            near[w] = sorted(hits, key=lambda x: (-hits[x], x))[:NEAR_PER_WORD]
+            sizes.update(hits)
+    out = []
+    for ws, year, kind in spellings:
+        if len(ws) > 2 and "".join(ws) in sizes:
+            out.append((["".join(ws)], year, kind))
+        for at, w in enumerate(ws):
+            if at + 1 < len(ws) and w + ws[at + 1] in sizes:
+                out.append(([*ws[:at], w + ws[at + 1], *ws[at + 2:]], year, kind))
+            if w in sizes:
+                continue
+            for cut in range(SPLIT_MIN, len(w) - SPLIT_MIN + 1):
+                if len(w) >= 2 * SPLIT_MIN and w[:cut] in sizes and w[cut:] in sizes:
+                    out.append(([*ws[:at], w[:cut], w[cut:], *ws[at + 1:]], year, kind))
+            out += [([*ws[:at], r, *ws[at + 1:]], year, kind) for r in near.get(w, ())]
+    return out
 
 
 def candidate_ids(con: duckdb.DuckDBPyConnection,
@@ -281,8 +372,10 @@ def candidate_ids(con: duckdb.DuckDBPyConnection,
     words = sorted({w for ws, _, _ in spellings for w in ws})
     if not words:
         return found
+    asked = sorted({*words, *(w for ws, _, _ in spellings for w in _joined_and_split(ws))})
     sizes = dict(con.execute("SELECT word, names FROM search_vocab WHERE word IN (SELECT unnest(?::VARCHAR[]))",
-                             [words]).fetchall())
+                             [asked]).fetchall())
+    spellings += _respellings(con, spellings, sizes)
     # Each rare word of a spelling probes alone (one word spelled alike suffices); a spelling of common
     # words only probes with its two rarest together, so that "Love Story" does not bring every love.
     probes: set[tuple[str, str | None, int | None, str | None]] = set()
@@ -352,6 +445,9 @@ class GrowingIndex:
 
     def block(self, name: Normalized, year: int | None, kind: str | None) -> list[Candidate]:
         return self.sub.block(name, year, kind)
+
+    def near(self, name: Normalized, year: int | None, kind: str | None) -> list[Candidate]:
+        return self.sub.near(name, year, kind)
 
     def by_id(self, title_id: str) -> Candidate | None:
         if title_id in self.ids:

@@ -135,6 +135,7 @@ def at_most(found: Verdict, best: Verdict) -> Verdict:
     return found if _RANK[found] <= _RANK[best] else best
 
 NEAR_TITLE_FLOOR = 0.3
+SPACING = 0.05  # "Old Boy" / "Oldboy", "M*A*S*H" / "MASH": the same letters
 
 
 def _numbers(key: str) -> list[str]:
@@ -150,7 +151,9 @@ def title_penalty(record: Normalized, names: Iterable[tuple[Normalized, str]], s
             continue
         if record.key == name.key:
             return 0.0, f"same title as {label}"
-        if record.key == name.main or record.main == name.key:
+        if record.key.replace(" ", "") == name.key.replace(" ", "") or record.letters == name.letters != "":
+            cand = (SPACING, f"same title as {label}, its words joined or split differently")
+        elif record.key == name.main or record.main == name.key:
             cand = (subtitle, f"same title as {label} but for a subtitle")
         elif _numbers(record.key) != _numbers(name.key):
             # "Alien 3" is not "Alien", "Rocky IV" not "Rocky V": a number is a different film

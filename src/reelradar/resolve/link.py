@@ -39,7 +39,7 @@ from reelradar.resolve.distance import (
     verdict,
     year_penalty,
 )
-from reelradar.resolve.normalize import normalize
+from reelradar.resolve.normalize import name_forms, normalize
 
 
 @dataclass
@@ -100,6 +100,16 @@ def _sources_text(ids: dict[str, str]) -> str:
     return "/".join(ids)
 
 
+_no_name: list[str | None] = [None]  # a record of ids alone is still looked up by them
+
+
+def _names(record: Record) -> list[str]:
+    """Every name the record gives: its title, the other name written with it ("… (Sen to Chihiro…)",
+    "… a.k.a. …"), its alternative titles."""
+    forms = [*(name_forms(record.title) if record.title else []), *record.akas]
+    return [n for n in dict.fromkeys(forms) if n and normalize(n).key]
+
+
 def _year_hint(record: Record) -> int | None:
     if record.year is not None or not record.title:
         return record.year
@@ -121,16 +131,18 @@ class Resolver:
         self.weights = weights or Weights()
         self.index = index or index_for(con)
         self._people: dict[str, dict[str, str]] = {}
+        self.respelled: set[str] = set()  # titles found only by respelling a record's name a letter off
 
     def prepare(self, records: Iterable[Record]) -> None:
         """Look up at once the candidates of records about to be matched (a large catalog's index holds
         only those); a no-op on a catalog indexed whole."""
         if isinstance(self.index, GrowingIndex):
             self.index.prepare((name, _year_hint(r), _kind_hint(r), r.xids if name == r.title else {})
-                               for r in records for name in (r.title, *r.akas))
+                               for r in records for name in (_names(r) or _no_name))
 
     def match(self, record: Record) -> Match:
         self.last_scored: list[tuple[Distance, Candidate]] = []  # every candidate compared, nearest first
+        self.respelled = set()
         self.prepare([record])
         linked = self.index.by_external_id(record.xids)
         if linked is not None:
@@ -138,7 +150,7 @@ class Resolver:
             dist = self.compare(record, cand) if record.title else Distance(self.weights)
             comps = [Component("id", 0.0, 0.0, f"same {via}"), *dist.components]
             return self._result(cand, STRONG, 0.0, "id", f"linked by {via}", comps)
-        names = [n for n in (record.title, *record.akas) if n and normalize(n).key]
+        names = _names(record)
         if not names:
             missing = "an id in this catalog" if record.xids else "a title or an id"
             return Match(None, NONE, None, "none", f"the record has none: it needs {missing}")
@@ -163,6 +175,8 @@ class Resolver:
         reason = f"nearest of {len(cands)} candidate{'s' if len(cands) > 1 else ''}"
         if ruled_out:
             reason += f" ({len(ruled_out)} ruled out by their own {_sources_text(absent)} id)"
+        if best.id in self.respelled:
+            reason += ", found by respelling a word of the name one letter off"
         runner = None
         if len(scored) > 1:
             second_d, second = scored[1]
@@ -190,11 +204,17 @@ class Resolver:
         return result
 
     def candidates(self, record: Record, names: list[str], year: int | None, kind: str | None) -> list[Candidate]:
-        """The catalog titles sharing a key with any of the record's names, in its kind group and year."""
+        """The catalog titles sharing a key with any of the record's names, in its kind group and year;
+        when none does, those a name one letter off from the record's would find (``respelled``)."""
         seen: dict[str, Candidate] = {}
         for name in names:
             for cand in self.index.block(normalize(name), year, kind):
                 seen.setdefault(cand.id, cand)
+        if not seen:
+            for name in names:
+                for cand in self.index.near(normalize(name), year, kind):
+                    seen.setdefault(cand.id, cand)
+                    self.respelled.add(cand.id)
         return list(seen.values())
 
     def absent_ids(self, record: Record) -> dict[str, str]:
@@ -234,9 +254,7 @@ class Resolver:
         """The distance between a record and one catalog title, component by component."""
         d = Distance(self.weights)
         if record.title:
-            keys = [normalize(n) for n in (record.title, *record.akas) if n]
-            best = min((title_penalty(k, cand.names(), self.weights.subtitle) for k in keys), key=lambda pn: pn[0])
-            d.add("title", *best)
+            d.add("title", *self._title_part(record, cand))
         for name, part in (
             ("year", year_penalty(_year_hint(record), cand.year, self.weights.year_off_by_one)),
             ("kind", kind_penalty(record.kind, cand.kind)),
@@ -246,7 +264,23 @@ class Resolver:
             if part is not None:
                 d.add(name, *part)
         self.limit(record, cand, d)
+        if cand.id in self.respelled and not d.has("title", 0.0):
+            d.cap(MEDIUM, "found only by respelling a word of the name one letter off")
         return d
+
+    def _title_part(self, record: Record, cand: Candidate) -> tuple[float, str]:
+        """The best title agreement over the record's names; a name given in brackets or after "a.k.a."
+        agrees at best as a subtitle would (it may be the name of a cut, or of another title)."""
+        assert record.title
+        alt = normalize(record.title).alt
+        parts = []
+        for name in (record.title, *record.akas):
+            if name:
+                parts.append(title_penalty(normalize(name), cand.names(), self.weights.subtitle))
+        if alt:
+            penalty, note = title_penalty(normalize(alt), cand.names(), self.weights.subtitle)
+            parts.append((max(penalty, self.weights.subtitle), f"{note}, through '{alt}', the other name given"))
+        return min(parts, key=lambda pn: pn[0])
 
     def limit(self, record: Record, cand: Candidate, d: Distance) -> None:
         """Caps on the verdict: a record with no year needs more than its name (a runtime or people

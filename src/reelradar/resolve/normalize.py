@@ -1,9 +1,15 @@
 """Title normalisation: the keys two sources must agree on before their records are compared.
 
 "The Godfather", "Godfather, The", "GODFATHER" and "the godfather (1972)" all become ``godfather``;
-"Rocky II" and "Rocky 2" become ``rocky 2``; "Fast & Furious" and "Fast and Furious" agree;
-"Star Wars: Episode IV - A New Hope" also offers its main title ``star wars``; "Ballard: Season 1"
-is ``ballard`` with season 1. Articles are stripped in the languages catalog titles mostly come in.
+"Rocky II" and "Rocky 2" become ``rocky 2``; "Twelve Monkeys" and "12 Monkeys" agree, and so do
+"Se7en" and "Seven" (a digit spelling its own number), "Alien³" and "Alien 3", "Kill Bill: Vol. 1" and
+"Kill Bill: Volume 1", "Fast & Furious" and "Fast and Furious"; "Star Wars: Episode IV - A New Hope"
+also offers its main title ``star wars``, and so do "Dr. Strangelove or: How I Learned…" and "Spirited
+Away (Sen to Chihiro no kamikakushi)", whose bracketed or "a.k.a." name is kept as another name the
+record gives (``alt``). "Ballard: Season 1" is ``ballard`` with season 1. Articles are stripped in the
+languages catalog titles mostly come in, leading or written the library way ("Good, the Bad and the
+Ugly, The"; "Fabuleux destin d'Amélie Poulain, Le"). ``squashed`` is the key without spaces: "Old Boy"
+and "Oldboy", "M*A*S*H" and "MASH" meet there, and the blocking index is keyed on it.
 
 Everything here is pure and cheap: the blocking index normalises every catalog title once.
 """
@@ -22,27 +28,58 @@ ARTICLES = frozenset(
 )
 # Elided articles glued to the next word: "L'Avventura", "Dell'amore", "D'Artagnan" keeps d'.
 ELIDED = re.compile(r"^(l|un|dell|all|nell)'(?=\w)")
-# Trailing article written the library way: "Godfather, The", "Dolce vita, La".
-TRAILING_ARTICLE = re.compile(r",\s*(the|a|an|le|la|les|l'|der|die|das|el|los|las|il|lo|gli|de|het)\s*$", re.IGNORECASE)
+# Articles a library moves to the end after a comma: "Godfather, The", "Dolce vita, La", "Boot, Das",
+# "Jagten, En". Not "i", "di" or "da": a title may end ", I" or ", Da" for other reasons.
+TRAILING_ARTICLES = ("the", "a", "an", "le", "la", "les", "l'", "un", "une", "der", "die", "das", "ein", "eine",
+                     "el", "los", "las", "il", "lo", "gli", "uno", "una", "o", "os", "as", "um", "uma", "de", "het",
+                     "een", "den", "det", "en", "et", "ett")
+TRAILING_ARTICLE = re.compile(
+    r",\s*(" + "|".join(re.escape(a) for a in TRAILING_ARTICLES) + r")\s*$", re.IGNORECASE)
 BRACKETED_YEAR = re.compile(r"\s*[\(\[]\s*((?:18|19|20)\d\d)(?:\s*[-–]\s*(?:(?:18|19|20)\d\d)?)?\s*[\)\]]\s*$")
 SEASON_SUFFIX = re.compile(
     r"\s*(?:[:\-–—,(\[]\s*)?(?:season|series|saison|staffel|temporada|stagione|seizoen|sezon)\s+(\d{1,2})\s*[)\]]?\s*$"
     r"|\s*(?:[:\-–—,(\[]\s*)?s(\d{1,2})\s*[)\]]?\s*$",
     re.IGNORECASE,
 )
-# A subtitle starts after a colon or a spaced dash: "Alien: Resurrection", "Mission - Impossible".
-SUBTITLE = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
+# Another name given with the title: in brackets at the end, or after "a.k.a." or a spaced slash
+# ("Spirited Away (Sen to Chihiro no kamikakushi)", "Léon a.k.a. The Professional", "Oldboy / Oldeuboi").
+ALT_NAME = re.compile(r"\s*\(([^()]*[^\W\d_][^()]*)\)\s*$"
+                      r"|\s+(?:a\.k\.a\.?|aka|also known as)\s+(.+)$"
+                      r"|\s+/\s+(.+)$", re.IGNORECASE)
+# A subtitle starts after a colon, a spaced dash or "or:" ("Alien: Resurrection", "Mission - Impossible",
+# "Dr. Strangelove or: How I Learned…", "Birdman or (The Unexpected Virtue of Ignorance)").
+SUBTITLE = re.compile(r"\s*(?:(?<!\d):|:(?!\d)|\s[-–—]\s|,?\s+or[:,]\s*|,\s+or\s+|\s+or\s+(?=\())\s*",
+                      re.IGNORECASE)
+# "or:" and ", or" before a subtitle are the colon written long: "X or: Y" and "X: Y" share a key.
+OR_SUBTITLE = re.compile(r",?\s+or:\s*|,\s+or,?\s+", re.IGNORECASE)
 ROMAN = {
     "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10",
     "xi": "11", "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17",
     "xviii": "18", "xix": "19", "xx": "20",
 }
-NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-                "eight": "8", "nine": "9", "ten": "10"}
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+        "ninety": 90}
+NUMBER_WORDS = {**{w: str(n) for w, n in UNITS.items()},
+                **{w: str(n) for w, n in {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+                                          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+                                          "nineteen": 19, "hundred": 100}.items()},
+                **{w: str(n) for w, n in TENS.items()}}
+_TENS_DIGITS = frozenset(str(n) for n in TENS.values())
+# Words written short or long: "Vol. 1" / "Volume 1", "Pt. 2" / "Part 2", "vs." / "versus" / "v".
+SHORT_FORMS = {"volume": "vol", "pt": "part", "versus": "v", "vs": "v", "mister": "mr", "doctor": "dr",
+               "saint": "st"}
+# A digit inside a word that spells its own number with it: "Se7en", "Thr3e".
+_DIGIT_IN_WORD = re.compile(r"^[a-z]+\d[a-z]+$")
 _NON_WORD = re.compile(r"[^\w]+")
-# Characters NFKD does not decompose into base + accent.
+# Characters NFKD does not decompose into base + accent, and superscript digits as numbers of their own.
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "d",
-                          "&": " and ", "+": " and ", "’": "'", "‘": "'", "`": "'"})
+                          "&": " and ", "+": " and ", "’": "'", "‘": "'", "`": "'",
+                          **{s: f" {d} " for s, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True)}})
+# Bracketed words that say which cut or medium, not another name: "Heat (Director's Cut)", "Hustle (I)".
+EDITION = re.compile(r"^(?:[ivx]+|tv|video|short|us|uk|director'?s cut|extended|extended cut|extended edition|"
+                     r"uncut|unrated|remastered|theatrical|theatrical cut|special edition|[\w ]*version|"
+                     r"mini-?series|limited series|documentary|film|movie|tv movie|tv series)$", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -54,25 +91,52 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.replace("'", "")).replace("_", " ").split())
 
 
+def _spelled_number(word: str) -> str | None:
+    """'se7en' -> '7': a word of letters around one digit that, the digit read as one letter, is the
+    digit's own number word."""
+    if not _DIGIT_IN_WORD.match(word):
+        return None
+    at = next(i for i, c in enumerate(word) if c.isdigit())
+    spelled = next((w for w, n in NUMBER_WORDS.items() if n == word[at]), None)
+    if spelled and len(spelled) == len(word) and spelled[:at] == word[:at] and spelled[at + 1:] == word[at + 1:]:
+        return word[at]
+    return None
+
+
 def _words(text: str) -> str:
-    """Folded words with leading articles dropped and numerals as digits."""
+    """Folded words with leading articles dropped, numerals and number words as digits, short forms."""
     low = text.lower().translate(_SPECIAL).strip()
     low = ELIDED.sub("", low)
     words = fold(low).split()
     while len(words) > 1 and words[0] in ARTICLES:
         words = words[1:]
-    out = []
+    out: list[str] = []
     for i, w in enumerate(words):
+        w = SHORT_FORMS.get(w, w)
         if w in ROMAN:
             w = ROMAN[w]
         elif w == "i" and i == len(words) - 1 and i > 0:  # "Rocky I", never the pronoun that starts a title
             w = "1"
-        elif w in NUMBER_WORDS and i == len(words) - 1 and i > 0:  # "Toy Story Two" at the end only
+        elif w in NUMBER_WORDS:  # "Twelve Monkeys", "Ocean's Eleven", "Twenty-One" as 21
             w = NUMBER_WORDS[w]
         elif w == "and" and 0 < i:
             continue  # "&" and "and" are written both ways; dropping them makes the forms agree
+        else:
+            w = _spelled_number(w) or w
+        spelled = words[i - 1] in TENS or words[i] in UNITS  # a number written in words, at least in part
+        if out and out[-1] in _TENS_DIGITS and len(w) == 1 and w in "123456789" and spelled:
+            out[-1] = str(int(out[-1]) + int(w))  # "Twenty-One", "Twenty 1", "20 One": 21
+            continue
         out.append(w)
     return " ".join(out)
+
+
+def _letters(text: str) -> str:
+    """The folded words as written (no numbers read), leading articles and "and" dropped, joined."""
+    words = fold(ELIDED.sub("", text.lower().translate(_SPECIAL).strip())).split()
+    while len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    return "".join(w for i, w in enumerate(words) if not (i and w == "and"))
 
 
 @dataclass(frozen=True)
@@ -83,15 +147,24 @@ class Normalized:
     main: str  # the part before a subtitle (== key when there is none)
     year: int | None  # a bracketed year found at the end
     season: int | None  # a season suffix found at the end
+    alt: str | None = None  # another name given with it (in brackets, after "a.k.a."), as written
+    letters: str = ""  # the whole title's letters and digits as written, articles and spaces taken off
 
     @property
     def keys(self) -> tuple[str, ...]:
         return (self.key,) if self.main == self.key or not self.main else (self.key, self.main)
 
+    @property
+    def squashed(self) -> tuple[str, ...]:
+        """The keys without spaces, and the letters as written, which the blocking index is keyed on:
+        "Old Boy" finds "Oldboy", "Four Teen Hours" "Fourteen Hours", "Rockyiii" "Rocky III"."""
+        return tuple(dict.fromkeys([*(k.replace(" ", "") for k in self.keys), *([self.letters] if self.letters else [])]))
+
 
 @lru_cache(maxsize=65536)
 def normalize(title: str) -> Normalized:
-    """Split ``title`` into its normalised key, main-title key, bracketed year and season number."""
+    """Split ``title`` into its normalised key, main-title key, bracketed year, season number and the
+    other name it gives."""
     text = title.strip()
     year = season = None
     m = BRACKETED_YEAR.search(text)
@@ -102,15 +175,32 @@ def normalize(title: str) -> Normalized:
         season, text = int(m.group(1) or m.group(2)), text[: m.start()]
     m = TRAILING_ARTICLE.search(text)
     if m:
-        text = f"{m.group(1)} {text[: m.start()]}"
-    key = _words(text)
-    parts = SUBTITLE.split(text, maxsplit=1)
-    main = _words(parts[0]) if len(parts) > 1 else key
+        article = m.group(1)
+        text = f"{article}{'' if article.endswith(chr(39)) else ' '}{text[: m.start()]}"
+    alt = None
+    before = text
+    m = ALT_NAME.search(text)
+    if m and m.start() > 0:
+        named = (m.group(1) or m.group(2) or m.group(3) or "").strip()
+        before = re.sub(r"[,\s]+or\s*$", "", text[: m.start()], flags=re.IGNORECASE)
+        if EDITION.match(named) or m.group(1) is None:
+            text = before  # a cut or medium is no part of the name; "X a.k.a. Y" is two names, not one
+        if named and not EDITION.match(named) and len(fold(named).replace(" ", "")) >= 3:
+            alt = named
+    key = _words(OR_SUBTITLE.sub(": ", text))
+    parts = SUBTITLE.split(before, maxsplit=1)
+    main = _words(parts[0]) if len(parts) > 1 or before != text else key
     if not main:
         main = key
-    return Normalized(key=key, main=main, year=year, season=season)
+    return Normalized(key=key, main=main, year=year, season=season, alt=alt, letters=_letters(text))
 
 
 def title_key(title: str) -> str:
     """The normalised key of the whole title."""
     return normalize(title).key
+
+
+def name_forms(title: str) -> list[str]:
+    """The title and the other name it gives, if any ("Spirited Away (Sen to Chihiro…)" gives both)."""
+    alt = normalize(title).alt
+    return [title, alt] if alt else [title]
