@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from reelradar.testing import build_demo_dir, copy_data_dir
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
+# FastAPI's TestClient sends "Host: testserver"; the app answers only the names it is told to (DNS
+# rebinding, api/guards.py), so the suite names that one as a person would in their config. Set for
+# the whole run (fixtures of module scope are made before the per-test environment below).
+TEST_HOSTS = '["testserver"]'
+os.environ["REELRADAR_SERVER_HOSTS"] = TEST_HOSTS
+
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -19,9 +26,10 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("home")
     for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
-    for var in list(__import__("os").environ):
+    for var in list(os.environ):
         if var.startswith("REELRADAR_"):
             monkeypatch.delenv(var)
+    monkeypatch.setenv("REELRADAR_SERVER_HOSTS", TEST_HOSTS)
 
 
 @pytest.fixture(scope="session")

@@ -119,6 +119,14 @@ class Settings(BaseSettings):
     serve_cache_entries: int = Field(
         default=4096, ge=0, description="Catalog answers `reelradar serve` keeps in memory per catalog file (0: none)."
     )
+    serve_cache_mb: float = Field(
+        default=64, ge=0, description="Most memory, in MB, the kept catalog answers of `reelradar serve` may take (0: none)."
+    )
+    server_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers besides 127.0.0.1, localhost and [::1] (any port); "
+        "a request naming another Host is refused (DNS rebinding).",
+    )
     upload_max_mb: float = Field(
         default=20, gt=0, description="Largest upload (an export file) the web page and the API accept, in MB."
     )
@@ -202,6 +210,15 @@ class Settings(BaseSettings):
         if len(value) != 2 or not value.isalpha():
             raise ValueError("country must be a two-letter code such as US or DE")
         return value.upper()
+
+    @field_validator("server_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        names = [v.strip().lower().rstrip(".") for v in value]
+        bad = [n for n in names if not n or any(c in n for c in "/ @?#")]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a host name (give a name or address, without scheme or path)")
+        return names
 
     @classmethod
     def settings_customise_sources(

@@ -27,14 +27,16 @@ def picks(
     mode: str = "radar",
     filters: Filters | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[Pick]:
-    """The best picks for ``mode`` after ``filters``, each with its reason and the parts behind it."""
+    """The best picks for ``mode`` after ``filters``, each with its reason and the parts behind it;
+    ``offset`` skips the first ones without explaining them (a page deep in the list costs one page)."""
     if mode not in MODES:
         raise BadInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
     filters, limit = _checked(settings, filters, limit)
     where, params = filters.sql()
     if mode == "hot":
-        return _hot_list(con, where, params, limit)
+        return _hot_list(con, where, params, limit, offset)
     if filters.kind is None:  # episodes and seasons are picked only when asked for
         where += " AND t.kind NOT IN ('episode', 'season')"
     # pick_base holds each scored title with the title columns filters read (analytics/scores.py), so a
@@ -48,8 +50,8 @@ def picks(
         order = "t.acclaim DESC, t.evidence DESC, t.id"
     rows = con.execute(
         f"""SELECT t.id, t.title, t.kind, t.year, t.acclaim, t.awareness, t.evidence
-            FROM pick_base t WHERE {where} ORDER BY {order} LIMIT ?""",
-        [*params, limit],
+            FROM pick_base t WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?""",
+        [*params, limit, max(offset, 0)],
     ).fetchall()
     return explain_rows(con, rows, radar=mode == "radar")
 
@@ -74,9 +76,10 @@ def _checked(settings: Settings, filters: Filters | None, limit: int | None) -> 
     return filters, limit
 
 
-def _hot_list(con: duckdb.DuckDBPyConnection, where: str, params: list[object], limit: int) -> list[Pick]:
+def _hot_list(con: duckdb.DuckDBPyConnection, where: str, params: list[object], limit: int,
+              offset: int = 0) -> list[Pick]:
     """Current breakouts, each explained first by its chart numbers, then by its scores."""
-    found = hot_rows(con, where, params, limit)
+    found = hot_rows(con, where, params, limit + max(offset, 0))[max(offset, 0):]
     out = explain_rows(
         con, [(r["title_id"], r["title"], r["kind"], r["year"], r["acclaim"], r["awareness"], r["evidence"])
               for r in found], radar=False)

@@ -7,7 +7,7 @@ import threading
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,6 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from reelradar import __version__
 from reelradar.api.cache import ResultCache
 from reelradar.api.errors import BodyLimit, ErrorResponse, install_error_handlers
+from reelradar.api.guards import HostGuard, allowed_hosts, known_query
+from reelradar.api.jsonenc import StrictJSONResponse
 from reelradar.api.pool import CatalogPool
 from reelradar.api.security import load_or_create_token
 from reelradar.config import Settings
@@ -67,24 +69,29 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,  # served below from the package's own copy of Swagger UI, not from a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
+        default_response_class=StrictJSONResponse,  # NaN and Infinity go out as null
     )
     app.state.settings = settings
     app.state.pool = CatalogPool(settings.catalog_path)
-    app.state.cache = ResultCache(settings.serve_cache_entries)
+    app.state.cache = ResultCache(settings.serve_cache_entries, int(settings.serve_cache_mb * 1_000_000))
     app.state.users = None  # the user store, opened on first use
     app.state.users_lock = threading.Lock()
     app.state.import_lock = threading.Lock()  # one import at a time: each is one long transaction
     app.state.token, app.state.token_created = load_or_create_token(settings.data_dir)
     install_error_handlers(app)
-    app.include_router(routes.router, prefix=API_PREFIX, tags=["catalog"])
-    app.include_router(more_routes.router, prefix=API_PREFIX, tags=["charts, where, universe, recommend"])
-    app.include_router(user_routes.router, prefix=API_PREFIX, tags=["you"])
+    known = [Depends(known_query)]  # an API route refuses query parameters it does not take
+    app.include_router(routes.router, prefix=API_PREFIX, tags=["catalog"], dependencies=known)
+    app.include_router(more_routes.router, prefix=API_PREFIX, tags=["charts, where, universe, recommend"],
+                       dependencies=known)
+    app.include_router(user_routes.router, prefix=API_PREFIX, tags=["you"], dependencies=known)
     static = resources.files("reelradar.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     pages.install(app)
     install_docs(app)
     app.add_middleware(BodyLimit, max_bytes=int(settings.upload_max_mb * 1_000_000))
     app.add_middleware(SecurityHeaders)
+    # Outermost: a request to a name this server does not answer to goes no further (DNS rebinding).
+    app.add_middleware(HostGuard, hosts=allowed_hosts(settings.serve_host, settings.server_hosts))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -120,7 +127,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     for path in schema.get("paths", {}).values():
         for op in path.values():
             for code, resp in op.get("responses", {}).items():
-                if code != "200" and code != "304" and "content" in resp:
+                if code[:1] in ("4", "5") and "content" in resp:  # errors only: a 201 keeps its model
                     resp["content"] = {"application/json": {"schema": ref}}
     app.openapi_schema = schema
     return schema

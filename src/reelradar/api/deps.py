@@ -16,7 +16,8 @@ from reelradar.config import Settings
 
 T = TypeVar("T")
 
-MAX_PAGE = 200
+MAX_PAGE = 200  # items in one page of a list
+MAX_OFFSET = 10_000  # deepest start of a page: lists are for browsing, not for dumping the catalog
 
 
 # The dependencies are coroutines although they do no I/O worth waiting for: FastAPI runs a plain
@@ -55,8 +56,8 @@ class PageParams:
 
 
 async def page_params(
-    offset: int = Query(0, ge=0, le=100_000, description="How many items to skip."),
-    limit: int = Query(20, ge=1, le=MAX_PAGE, description="How many items to return (at most 200)."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description=f"How many items to skip (at most {MAX_OFFSET:,})."),
+    limit: int = Query(20, ge=1, le=MAX_PAGE, description=f"How many items to return (at most {MAX_PAGE})."),
 ) -> PageParams:
     return PageParams(offset, limit)
 

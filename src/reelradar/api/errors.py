@@ -6,31 +6,34 @@ reaches a client as::
     {"error": {"kind": "not_found", "status": 404, "message": "no title with id 'x'", "details": []}}
 
 ``kind`` is the error's ``ReelradarError.kind`` (``bad_input``, ``not_found``, ``source_failure``,
-``catalog_error``, ...) or one of ``unauthorized``, ``forbidden``, ``too_large``, ``method_not_allowed``,
-``internal``. A bug answers 500 with a fixed message: its traceback goes to the server log, never to
-the client.
+``catalog_error``, ``busy``, ...) or one of ``unauthorized``, ``forbidden``, ``too_large``,
+``method_not_allowed``, ``misdirected``, ``internal``. A bug answers 500 with a fixed message: its
+traceback goes to the server log, never to the client. An error that passes (the user store busy with
+another writer) carries ``Retry-After``. JSON bodies never hold ``NaN`` or ``Infinity``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reelradar.api.jsonenc import StrictJSONResponse
 from reelradar.errors import BadInput, ReelradarError
 
 log = logging.getLogger("reelradar.api")
 
 HTTP_KINDS = {
     400: "bad_input", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    413: "too_large", 415: "bad_input", 422: "bad_input",
+    413: "too_large", 415: "bad_input", 421: "misdirected", 422: "bad_input",
 }
 
 
@@ -102,7 +105,18 @@ def render_error(request: Request, kind: str, status: int, message: str,
         if render is not None:
             return render(request, kind, status, message, headers)  # type: ignore[no-any-return]
         return HTMLResponse(f"<h1>{status}</h1>", status_code=status, headers=headers)
-    return JSONResponse(error_body(kind, status, message, details), status_code=status, headers=headers)
+    return StrictJSONResponse(error_body(kind, status, message, details), status_code=status, headers=headers)
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(scope: Scope, routes: Iterable[BaseRoute]) -> list[str]:
+    """Every method some route accepts at this path (Starlette's Allow names the first route's only),
+    found by asking each route whether it would take the request with that method."""
+    methods = {m for m in METHODS
+               if any(route.matches({**scope, "method": m})[0] == Match.FULL for route in routes)}
+    return [m for m in (*METHODS, "OPTIONS") if m in methods or (methods and m == "OPTIONS")]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -110,7 +124,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ReelradarError)
     async def reelradar_error(request: Request, exc: ReelradarError) -> Response:
-        return render_error(request, exc.kind, exc.http_status, exc.message)
+        headers = {}
+        if (retry := getattr(exc, "retry_after", None)) is not None:
+            headers["Retry-After"] = str(retry)  # it passes: the user store was busy
+        if getattr(exc, "close_connection", False):
+            headers["Connection"] = "close"  # refused before its body was read
+        return render_error(request, exc.kind, exc.http_status, exc.message, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -127,7 +146,17 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = f"nothing at {request.url.path}"
-        return render_error(request, kind, exc.status_code, message, headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            # Starlette's Allow names the methods of the first route at the path only (GET of
+            # /api/v1/profile, not its PUT): name every route's, and answer OPTIONS with them.
+            methods = allowed_methods(request.scope, request.app.routes)
+            if methods:
+                headers = {**(headers or {}), "Allow": ", ".join(methods)}
+                if request.method == "OPTIONS":
+                    return Response(status_code=204, headers=headers)
+                message = f"{request.method} is not allowed here: use {', '.join(methods)}"
+        return render_error(request, kind, exc.status_code, message, headers=headers)
 
     @app.exception_handler(NotModified)
     async def not_modified(request: Request, exc: NotModified) -> Response:

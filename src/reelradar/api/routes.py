@@ -10,14 +10,12 @@ from datetime import date
 
 import duckdb
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from reelradar.analytics.filters import Filters
 from reelradar.analytics.hot import LeftOut
 from reelradar.analytics.picks import MODES, hot_picks, picks
-from reelradar.api.cache import cached_json, memo_async
+from reelradar.api.cache import cached_body, cached_json, cached_page, json_response, query_key
 from reelradar.api.deps import Page, PageParams, catalog_read, page_params, paginate, settings_of
 from reelradar.api.errors import ErrorResponse
 from reelradar.catalog.query import title_card
@@ -55,8 +53,8 @@ async def search_route(
     con: duckdb.DuckDBPyConnection = Depends(catalog_read),
 ) -> Response:
     """Titles whose name matches ``q``: exact names first, then prefixes, words and near spellings."""
-    return await cached_json(request, response, lambda: paginate(
-        search_titles(con, q, kind=kind, year=year, limit=page.offset + page.limit + 1), page))
+    return await cached_page(request, response, page, lambda offset, n: search_titles(
+        con, q, kind=kind, year=year, limit=offset + n)[offset:])
 
 
 @router.get("/titles/{title_id}", response_model=TitleCard, summary="A title whole")
@@ -96,8 +94,8 @@ async def picks_route(
     numbers behind it."""
     if mode == "hot":
         return await _hot_route(request, response, filters, page, settings, con)
-    return await cached_json(request, response, lambda: paginate(
-        picks(con, settings, mode=mode, filters=filters, limit=page.offset + page.limit + 1), page))
+    return await cached_page(request, response, page, lambda offset, n: picks(
+        con, settings, mode=mode, filters=filters, limit=n, offset=offset))
 
 
 async def _hot_route(request: Request, response: Response, filters: Filters, page: PageParams, settings: Settings,
@@ -112,11 +110,8 @@ async def _hot_route(request: Request, response: Response, filters: Filters, pag
                          stale=hot.stale, as_of_text=hot.as_of_text(), left_out=hot.left_out,
                          left_out_text=hot.left_out_text())
 
-    body = await memo_async(request, ("picks-hot", today, tuple(sorted(request.query_params.multi_items()))), compute)
-    headers = {"ETag": f'W/"{request.state.catalog_version}-{today}"'}
-    if "cache-control" in response.headers:
-        headers["Cache-Control"] = response.headers["cache-control"]
-    return JSONResponse(jsonable_encoder(body), headers=headers)
+    body = await cached_body(request, ("picks-hot", today, query_key(request)), compute)
+    return json_response(body, response, {"ETag": f'W/"{request.state.catalog_version}-{today}"'})
 
 
 @router.get("/facets", response_model=Facets, summary="Values the lists can be filtered by")

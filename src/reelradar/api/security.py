@@ -68,20 +68,33 @@ def unlocked(request: Request) -> bool:
     return _same(request.cookies.get(COOKIE), request.app.state.token)
 
 
-def check_state_change(request: Request, form_csrf: str | None = None) -> None:
-    """Allow a state change only with the token: as a bearer header (scripts), or as the unlock cookie
-    plus the page's CSRF token (browsers). Raises Unauthorized or Forbidden."""
+def check_sender(request: Request) -> bool:
+    """The part of ``check_state_change`` the headers alone decide, so that a request can be refused
+    before its body is read (an upload without the token is not received). True when the bearer token
+    vouches for the request; False for an unlocked browser of this site, whose CSRF token may still be
+    in the body. Raises Unauthorized or Forbidden."""
     token: str = request.app.state.token
     sent = bearer(request)
     if sent is not None:
         if not _same(sent, token):
             raise Unauthorized("wrong token: use the one in the data folder's api-token file")
-        return
+        return True
     if not unlocked(request):
         raise Unauthorized("changing anything needs the local token: send it as 'Authorization: Bearer <token>' "
                            "(it is in the data folder's api-token file), or unlock this browser at /unlock")
     origin = request.headers.get("origin")
     if origin is not None and origin.split("://", 1)[-1] != request.headers.get("host", ""):
         raise Forbidden(f"request from another site ({origin}) refused")
-    if not _same(request.headers.get(CSRF_HEADER) or form_csrf, csrf_for(token)):
+    header = request.headers.get(CSRF_HEADER)
+    if header is not None and not _same(header, csrf_for(token)):
+        raise Forbidden("missing or wrong CSRF token: reload the page and try again")
+    return False
+
+
+def check_state_change(request: Request, form_csrf: str | None = None) -> None:
+    """Allow a state change only with the token: as a bearer header (scripts), or as the unlock cookie
+    plus the page's CSRF token (browsers). Raises Unauthorized or Forbidden."""
+    if check_sender(request):
+        return
+    if not _same(request.headers.get(CSRF_HEADER) or form_csrf, csrf_for(request.app.state.token)):
         raise Forbidden("missing or wrong CSRF token: reload the page and try again")

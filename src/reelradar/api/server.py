@@ -33,7 +33,8 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     if not 0 <= port <= 65535:
         raise BadInput(f"--port {port} is not a port number (0-65535)")
     open_for_reading(settings, warn).close()
-    app = create_app(settings)
+    # The address bound to is one of the Host names the app answers (api/guards.py).
+    app = create_app(settings.model_copy(update={"serve_host": host}))
     if app.state.token_created:
         # Printed once, to the person who started the server; it is never logged.
         say(f"your local token (to change your profile and lists): {app.state.token}")
@@ -41,7 +42,8 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     else:
         say(f"local token: in {token_path(settings.data_dir)}")
     if not is_loopback(host):
-        warn(f"listening on {host}, not only this machine: anyone who can reach it can read your lists")
+        warn(f"listening on {host}, not only this machine: anyone who can reach it can read your lists "
+             "(name the host names it is reached by in the setting server_hosts)")
     shown = f"[{host}]" if ":" in host else host
     config = uvicorn.Config(app, host=host, port=port, log_level="info", server_header=False)
     server = uvicorn.Server(config)

@@ -1,5 +1,6 @@
-"""Uploads of export files: received under a size limit (counted while reading), kept in a private
-temporary folder only while the import runs, then imported by the user store's import function."""
+"""Uploads of export files: refused before a byte of the body is read when the token is missing or
+wrong, else received under a size limit (counted while reading), kept in a private temporary folder
+only while the import runs, then imported by the user store's import function."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from reelradar.api.errors import NotAvailable, UploadTooLarge
-from reelradar.api.security import CSRF_FIELD, check_state_change
+from reelradar.api.security import CSRF_FIELD, check_sender, check_state_change
 from reelradar.errors import BadInput, ReelradarError
 
 KINDS = ("letterboxd", "imdb", "trakt")
@@ -41,8 +42,14 @@ def safe_name(name: str | None, kind: str) -> str:
 
 @contextlib.asynccontextmanager
 async def received_upload(request: Request, max_bytes: int) -> AsyncIterator[Upload]:
-    """Parse the multipart form (fields ``kind`` and ``file``, and ``csrf`` from a browser form), check
-    the token, and yield the file saved in a private temporary folder, removed afterwards."""
+    """Check the token, parse the multipart form (fields ``kind`` and ``file``, and ``csrf`` from a
+    browser form), check the CSRF token, and yield the file saved in a private temporary folder,
+    removed afterwards."""
+    try:
+        check_sender(request)
+    except ReelradarError as exc:
+        exc.close_connection = True  # type: ignore[attr-defined]  # the body stays unread: do not wait for it
+        raise
     form = await request.form(max_files=1, max_fields=10)
     try:
         csrf = form.get(CSRF_FIELD)

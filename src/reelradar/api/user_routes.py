@@ -1,5 +1,7 @@
 """JSON API over the person's own data (``/api/v1``): profile, watchlist, seen and dismissed titles,
-imports. Reads are open; every change needs the local token."""
+imports. Reads are open; every change needs the local token. A change while another writer holds the
+user store answers 503 with Retry-After (``StoreBusy``); interaction times are given in UTC, with
+their offset."""
 
 from __future__ import annotations
 
@@ -16,7 +18,11 @@ from reelradar.api.security import check_state_change
 from reelradar.errors import NotFound
 from reelradar.model import Interaction, Profile
 
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 500, 501)}
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 500, 501, 503)}
+
+# How long a change from the server waits for another writer of the user store (a CLI command, an
+# import) before answering 503: short, so a busy store does not hold every worker thread.
+BUSY_WAIT = 1.0
 
 router = APIRouter(responses=ERRORS)  # type: ignore[arg-type]
 
@@ -33,8 +39,16 @@ def user_store(request: Request) -> Any:
                 from reelradar.users.store import UserStore
             except ImportError:
                 raise NotAvailable("the user store (reelradar.users.store) is not part of this installation") from None
-            state.users = UserStore(state.settings.users_path)
+            state.users = UserStore(state.settings.users_path, busy_timeout=BUSY_WAIT)
         return state.users
+
+
+def in_utc(items: list[Interaction]) -> list[Interaction]:
+    """The store keeps times in UTC without an offset; answers say so (``…+00:00``)."""
+    for item in items:
+        if item.at is not None and item.at.tzinfo is None:
+            item.at = item.at.replace(tzinfo=UTC)
+    return items
 
 
 def record_action(request: Request, con: duckdb.DuckDBPyConnection, title_id: str, action: str) -> Interaction:
@@ -83,14 +97,12 @@ def put_profile(body: ProfileIn, request: Request) -> Profile:
 @router.get("/interactions", response_model=list[Interaction], summary="Ratings, watchlist, seen, dismissed")
 def get_interactions(request: Request, action: str | None = None) -> list[Interaction]:
     """Everything the person did or imported; ``action`` keeps one kind (watchlist, watched, ...)."""
-    items: list[Interaction] = user_store(request).interactions(action)
-    return items
+    return in_utc(user_store(request).interactions(action))
 
 
 @router.get("/watchlist", response_model=list[Interaction], summary="The watchlist")
 def get_watchlist(request: Request) -> list[Interaction]:
-    items: list[Interaction] = user_store(request).interactions("watchlist")
-    return items
+    return in_utc(user_store(request).interactions("watchlist"))
 
 
 @router.post("/titles/{title_id}/actions", response_model=Interaction, status_code=201,

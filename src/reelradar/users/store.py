@@ -4,13 +4,18 @@ It is never rebuilt: its schema moves forward by Alembic migrations (``users/mig
 the store opens. Each title a person's data names is kept as an ``item`` with the name, year and ids
 it came with, so a catalog rebuild can resolve it again; manual overrides (``link`` / ``unlink``) win
 over every automatic match.
+
+The file (and its ``-wal`` and ``-shm``) is private to its owner (mode 0600). One writer at a time: a
+statement that waits longer than ``busy_timeout`` for another writer (an import, a CLI command)
+raises ``StoreBusy``, which says to retry, instead of SQLite's "database is locked".
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -20,7 +25,7 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from reelradar.errors import BadInput, NotFound
+from reelradar.errors import BadInput, NotFound, ReelradarError
 from reelradar.model import Interaction, Profile
 from reelradar.resolve.link import Match, Record
 from reelradar.users import tables as t
@@ -29,6 +34,17 @@ ACTIONS = ("rated", "watched", "watchlist", "dismissed", "liked")
 OFFER_TYPES = ("flatrate", "free", "ads", "rent", "buy")
 # Verdicts that make an item count as the catalog title it matched; medium matches wait for a person.
 COUNTED = ("strong",)
+
+
+class StoreBusy(ReelradarError):
+    """Another writer holds the user store longer than we wait: nothing was changed, try again."""
+
+    kind = "busy"
+    http_status = 503
+    retry_after = 2  # seconds, sent as Retry-After
+
+
+BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
 
 def now() -> datetime:
@@ -60,19 +76,27 @@ class ItemView:
 class UserStore:
     """Open (and migrate) the user store at ``path``; use as a context manager or call ``close``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
         path = Path(path)
         if path.exists() and not path.is_file():
             raise BadInput(f"user store {path} is not a file")
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        _private(path)
         self.engine = sa.create_engine(f"sqlite:///{path}", future=True)
-        sa.event.listen(self.engine, "connect", _pragmas)
+        wait_ms = max(int(busy_timeout * 1000), 0)
+        sa.event.listen(self.engine, "connect", lambda dbapi_con, _record: _pragmas(dbapi_con, wait_ms))
+        sa.event.listen(self.engine, "handle_error", lambda ctx: _busy_error(ctx, path))
         try:
             migrate(self.engine)
         except sa.exc.DatabaseError as exc:
             self.engine.dispose()
             raise BadInput(f"user store {path} cannot be read ({str(exc.orig).splitlines()[0]})") from None
+        except StoreBusy:
+            self.engine.dispose()
+            raise
+        for extra in ("-wal", "-shm"):  # made by SQLite with the store's mode; older stores tightened
+            _private(path.with_name(path.name + extra), create=False)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -293,12 +317,32 @@ def save_match(conn: sa.Connection, item_id: int, m: Match, built_at: str | None
     return True
 
 
-def _pragmas(dbapi_con: Any, _record: Any) -> None:
+def _pragmas(dbapi_con: Any, busy_ms: int) -> None:
     cur = dbapi_con.cursor()
+    cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")  # first: switching to WAL may wait for a writer too
     cur.execute("PRAGMA journal_mode=WAL")  # readers (web) never wait for an import
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
+
+
+def _busy_error(ctx: sa.engine.ExceptionContext, path: Path) -> None:
+    """Turn SQLite's "database is locked" (another writer held the store past the busy timeout) into
+    StoreBusy, for every statement, commit and migration of the store."""
+    text = str(ctx.original_exception).lower()
+    if any(m in text for m in BUSY_MESSAGES):
+        raise StoreBusy(f"the user store {path.name} is busy with another change (an import or a command): "
+                        f"nothing was changed, try again in a few seconds") from None
+
+
+def _private(path: Path, *, create: bool = True) -> None:
+    """Make ``path`` readable and writable by its owner only: created so when missing (``create``),
+    tightened when an older version left it open to others."""
+    if create:
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with suppress(OSError):  # missing, or not ours to change
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, 0o600)
 
 
 def migrate(engine: sa.Engine) -> None:
