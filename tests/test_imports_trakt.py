@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -56,3 +57,23 @@ def test_without_history_the_watched_summary_counts(user_settings: Settings, dem
     shutil.copy(TRAKT / "watched_movies.json", folder)
     report = import_export(user_settings, "trakt", folder, demo_con)
     assert [(r.action, r.title_id) for r in report.rows] == [("watched", "tt0113277")]
+
+
+def test_a_fact_stated_twice_in_one_backup_is_kept_once_and_a_reimport_changes_nothing(
+        user_settings: Settings, demo_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """A backup folder holding ratings.json (every kind) and ratings_movies.json, from two days: the same
+    film's rating is stated twice, with two dates and two values."""
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    movie = {"title": "Heat", "year": 1995, "ids": {"trakt": 693, "tmdb": 949}}
+    (folder / "ratings.json").write_text(json.dumps(
+        [{"rated_at": "2025-01-02T10:00:00.000Z", "rating": 7, "type": "movie", "movie": movie}]))
+    (folder / "ratings_movies.json").write_text(json.dumps(
+        [{"rated_at": "2025-03-04T10:00:00.000Z", "rating": 9, "type": "movie", "movie": movie}]))
+    first = import_export(user_settings, "trakt", folder, demo_con)
+    assert first.counts["new"] == 1 and first.counts["updated"] == 0
+    again = import_export(user_settings, "trakt", folder, demo_con)
+    assert (again.counts["new"], again.counts["updated"], again.counts["unchanged"]) == (0, 0, 2)
+    with UserStore(user_settings.users_path) as store:
+        rated = [i for i in store.interactions() if i.action == "rated"]
+    assert [(i.title_id, i.rating) for i in rated] == [("tt0113277", 9)]  # the later statement wins

@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,11 @@ from reelradar.users.readers import Limits
 from reelradar.users.store import UserStore, has_override, now, put_interaction, save_match, upsert_item
 
 PARSERS = {"imdb": parse_imdb, "letterboxd": parse_letterboxd, "trakt": parse_trakt}
+
+
+def _when(row: ImportRow) -> datetime:
+    at = row.at or datetime.min
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -110,7 +116,8 @@ def write_rows(conn: sa.Connection, resolver: Resolver, built: str | None, sourc
     report = ImportReport(source, str(path))
     done: dict[int, Match] = {}
     resolver.prepare(r.record for r in rows)
-    for r in rows:
+    kept = _one_per_fact(rows)
+    for i, r in enumerate(rows):
         item_id = upsert_item(conn, source, r.source_key, r.record)
         m = done.get(item_id)
         if m is None:
@@ -120,14 +127,26 @@ def write_rows(conn: sa.Connection, resolver: Resolver, built: str | None, sourc
                 m = resolver.match(r.record)
                 save_match(conn, item_id, m, built)
             done[item_id] = m
-        change = put_interaction(conn, item_id, r.action, r.rating, r.scale, r.at, r.rewatch, source, r.dedupe,
-                                 Path(r.file).name, r.row)
+        change = "same" if kept[r.dedupe] != i else put_interaction(
+            conn, item_id, r.action, r.rating, r.scale, r.at, r.rewatch, source, r.dedupe, Path(r.file).name, r.row)
         report.rows.append(RowResult(
             r.file, r.row, r.action, r.record.said(), item_id, m.verdict, m.title_id, m.tconst, m.title, m.year,
             m.distance, m.method, m.reason,
             [{"name": c.name, "penalty": c.penalty, "weight": c.weight, "note": c.note} for c in m.components],
             change))
     return report
+
+
+def _one_per_fact(rows: list[ImportRow]) -> dict[str, int]:
+    """For each fact (dedupe key) stated more than once in one import — a backup holding both
+    ratings.json and ratings_movies.json, an API example listing a title twice — the row that states it:
+    the latest by date, then the last. Writing each in turn would make every re-import 'update' it."""
+    kept: dict[str, int] = {}
+    for i, r in enumerate(rows):
+        j = kept.get(r.dedupe)
+        if j is None or _when(r) >= _when(rows[j]):
+            kept[r.dedupe] = i
+    return kept
 
 
 def _override_match(conn: sa.Connection, resolver: Resolver, item_id: int) -> Match:
