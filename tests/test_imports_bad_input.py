@@ -120,15 +120,16 @@ def test_a_failure_while_writing_rolls_everything_back(user_settings: Settings,
     from reelradar.users import imports
 
     calls = {"n": 0}
-    real = imports.put_interaction
+    real = imports.put_interactions
 
-    def fail_on_third(*args: object, **kwargs: object) -> str:
+    def fail_on_third(*args: object, **kwargs: object) -> dict[str, str]:
         calls["n"] += 1
         if calls["n"] == 3:
             raise BadInput("disk full (simulated)")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(imports, "put_interaction", fail_on_third)
+    monkeypatch.setattr(imports, "BATCH", 1)  # a batch per row: the third fails after two were written
+    monkeypatch.setattr(imports, "put_interactions", fail_on_third)
     before = state(user_settings)
     with pytest.raises(BadInput, match="simulated"):
         import_export(user_settings, "letterboxd", DATA / "letterboxd-filmfan-2024-07-01-10-00-utc.zip", demo_con)

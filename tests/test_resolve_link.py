@@ -183,3 +183,14 @@ def test_splitting_and_numbers_do_not_merge_different_titles(resolver: Resolver)
     assert resolver.match(Record("Alien", 1992)).title_id != "tt0103644"
     assert resolver.match(Record("Seven Samurai", 1954)).title_id == "tt0047478"
     assert resolver.match(Record("Kill Bill: Vol. 2", 2003)).title_id != "tt0266697"
+
+
+def test_a_match_keeps_every_field_through_its_stored_form(resolver: Resolver) -> None:
+    from dataclasses import fields
+
+    from reelradar.resolve.link import Match
+
+    m = resolver.match(Record("Hamlet", None, "movie"))
+    data = m.to_dict()
+    assert set(data) == {f.name for f in fields(Match)}
+    assert Match.from_dict(data) == m and data["verdict"] == "medium"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -58,7 +58,7 @@ class Record:
         return {"title": self.title, "year": self.year, "kind": self.kind, "ids": dict(self.xids)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     """The catalog title a record became (or none), with the verdict and every component."""
 
@@ -75,7 +75,13 @@ class Match:
     runner_up: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON values (the verdict as its string), as stored and as answered."""
+        return {"title_id": self.title_id, "verdict": str(self.verdict), "distance": self.distance,
+                "method": self.method, "reason": self.reason,
+                "components": [{"name": c.name, "penalty": c.penalty, "weight": c.weight, "note": c.note}
+                               for c in self.components],
+                "title": self.title, "year": self.year, "kind": self.kind, "tconst": self.tconst,
+                "runner_up": self.runner_up}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Match:
@@ -210,7 +216,8 @@ class Resolver:
         for name in names:
             for cand in self.index.block(normalize(name), year, kind):
                 seen.setdefault(cand.id, cand)
-        if not seen:
+        # respelling is no use to a record whose own id rules out every title carrying another of its source
+        if not seen and not self.absent_ids(record):
             for name in names:
                 for cand in self.index.near(normalize(name), year, kind):
                     seen.setdefault(cand.id, cand)

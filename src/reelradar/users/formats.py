@@ -22,7 +22,7 @@ from reelradar.resolve.link import Record
 from reelradar.users.readers import CsvRow, Limits, ZipReader, decode, iter_files, read_csv, read_file
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
     """One thing an export says a person did, with the record of the title it names."""
 

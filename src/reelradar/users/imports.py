@@ -21,11 +21,13 @@ import sqlalchemy as sa
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.config import Settings
 from reelradar.errors import BadInput
-from reelradar.resolve.link import Match, Resolver, resolver_for
+from reelradar.resolve.link import Match, Record, Resolver, resolver_for
+from reelradar.users import bulk
 from reelradar.users import tables as t
+from reelradar.users.bulk import put_interactions
 from reelradar.users.formats import ImportRow, parse_imdb, parse_letterboxd, parse_trakt
 from reelradar.users.readers import Limits
-from reelradar.users.store import UserStore, has_override, now, put_interaction, save_match, upsert_item
+from reelradar.users.store import UserStore, now, save_match
 
 PARSERS = {"imdb": parse_imdb, "letterboxd": parse_letterboxd, "trakt": parse_trakt}
 
@@ -35,28 +37,66 @@ def _when(row: ImportRow) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
-    """One input row: what it said, what it became, and whether the store changed."""
+    """One input row: what it said, what it became, and whether the store changed. Holds the row's
+    record and match themselves (shared by the rows naming one item), not copies of their fields: an
+    import of a million rows keeps a million of these."""
 
     file: str
     row: int
     action: str
-    said: dict[str, Any]
+    said_as: Record
     record: int  # the record number, for why-match / link / unlink
-    verdict: str
-    title_id: str | None
-    tconst: str | None
-    title: str | None
-    year: int | None
-    distance: float | None
-    method: str
-    reason: str
-    components: list[dict[str, Any]]
+    match: Match
     change: str  # new, updated, same
 
+    @property
+    def said(self) -> dict[str, Any]:
+        return self.said_as.said()
+
+    @property
+    def verdict(self) -> str:
+        return self.match.verdict
+
+    @property
+    def title_id(self) -> str | None:
+        return self.match.title_id
+
+    @property
+    def tconst(self) -> str | None:
+        return self.match.tconst
+
+    @property
+    def title(self) -> str | None:
+        return self.match.title
+
+    @property
+    def year(self) -> int | None:
+        return self.match.year
+
+    @property
+    def distance(self) -> float | None:
+        return self.match.distance
+
+    @property
+    def method(self) -> str:
+        return self.match.method
+
+    @property
+    def reason(self) -> str:
+        return self.match.reason
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return [{"name": c.name, "penalty": c.penalty, "weight": c.weight, "note": c.note}
+                for c in self.match.components]
+
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {"file": self.file, "row": self.row, "action": self.action, "said": self.said, "record": self.record,
+                "verdict": str(self.verdict), "title_id": self.title_id, "tconst": self.tconst, "title": self.title,
+                "year": self.year, "distance": self.distance, "method": self.method, "reason": self.reason,
+                "components": self.components, "change": self.change}
 
 
 @dataclass
@@ -111,29 +151,40 @@ def import_export(settings: Settings, source: str, path: Path, con: duckdb.DuckD
     return report
 
 
+BATCH = 20_000  # rows read and written together
+
+
 def write_rows(conn: sa.Connection, resolver: Resolver, built: str | None, source: str, path: Path,
                rows: list[ImportRow]) -> ImportReport:
+    """Store every row (a batch at a time) and the match of each title it names."""
     report = ImportReport(source, str(path))
     done: dict[int, Match] = {}
-    resolver.prepare(r.record for r in rows)
     kept = _one_per_fact(rows)
-    for i, r in enumerate(rows):
-        item_id = upsert_item(conn, source, r.source_key, r.record)
-        m = done.get(item_id)
-        if m is None:
-            if has_override(conn, item_id):
-                m = _override_match(conn, resolver, item_id)
+    for at in range(0, len(rows), BATCH):
+        batch = rows[at:at + BATCH]
+        resolver.prepare(r.record for r in batch)
+        ids = bulk.items_for(conn, source, {r.source_key: r.record for r in batch})
+        todo = sorted({ids[r.source_key] for r in batch} - done.keys())
+        overrides = bulk.overrides_of(conn, todo)
+        fresh: dict[int, Match] = {}
+        for r in batch:
+            item_id = ids[r.source_key]
+            if item_id in done:
+                continue
+            if item_id in overrides:
+                title_id = overrides[item_id]
+                done[item_id] = (resolver.manual(title_id) if title_id is not None
+                                 else Match(None, "none", None, "manual", "unlinked by hand"))
             else:
-                m = resolver.match(r.record)
-                save_match(conn, item_id, m, built)
-            done[item_id] = m
-        change = "same" if kept[r.dedupe] != i else put_interaction(
-            conn, item_id, r.action, r.rating, r.scale, r.at, r.rewatch, source, r.dedupe, Path(r.file).name, r.row)
-        report.rows.append(RowResult(
-            r.file, r.row, r.action, r.record.said(), item_id, m.verdict, m.title_id, m.tconst, m.title, m.year,
-            m.distance, m.method, m.reason,
-            [{"name": c.name, "penalty": c.penalty, "weight": c.weight, "note": c.note} for c in m.components],
-            change))
+                done[item_id] = fresh[item_id] = resolver.match(r.record)
+        bulk.save_matches(conn, fresh, built)
+        facts = [bulk.Fact(ids[r.source_key], r.action, r.rating, r.scale, r.at, r.rewatch, source, r.dedupe,
+                           Path(r.file).name, r.row) for i, r in enumerate(batch, at) if kept[r.dedupe] == i]
+        changes = put_interactions(conn, facts)
+        for i, r in enumerate(batch, at):
+            m = done[ids[r.source_key]]
+            report.rows.append(RowResult(r.file, r.row, r.action, r.record, ids[r.source_key], m,
+                                         changes[r.dedupe] if kept[r.dedupe] == i else "same"))
     return report
 
 
@@ -147,14 +198,6 @@ def _one_per_fact(rows: list[ImportRow]) -> dict[str, int]:
         if j is None or _when(r) >= _when(rows[j]):
             kept[r.dedupe] = i
     return kept
-
-
-def _override_match(conn: sa.Connection, resolver: Resolver, item_id: int) -> Match:
-    title_id = conn.execute(sa.select(t.title_override.c.title_id).where(
-        t.title_override.c.item_id == item_id)).scalar()
-    if title_id is None:
-        return Match(None, "none", None, "manual", "unlinked by hand")
-    return resolver.manual(title_id)
 
 
 def record_run(conn: sa.Connection, source: str, path: Path, report: ImportReport) -> None:
