@@ -20,13 +20,13 @@ from reelradar.catalog.charts_store import ensure_link_table, refresh_charts
 from reelradar.catalog.db import write_catalog
 from reelradar.catalog.ensure import check_data_dir, open_for_reading
 from reelradar.catalog.search import find_title
+from reelradar.catalog.staging import StagedChange
 from reelradar.config import Settings
 from reelradar.errors import BadInput, NotFound
 from reelradar.resolve.charts import ensure_match_table
 from reelradar.resolve.distance import Component
 from reelradar.resolve.link import Match
 from reelradar.resolve.normalize import normalize
-from reelradar.sources.staged import stage
 
 
 @dataclass
@@ -179,12 +179,14 @@ def _decide(settings: Settings, entry: str, title_id: str | None) -> ChartEntryV
     staged with the others so rebuilds keep it; the catalog and the staged file change together."""
     check_data_dir(settings)
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    with write_catalog(settings.catalog_path, start_from_current=True) as con:
+    change = StagedChange(settings.staged_dir, settings.catalog_path)  # put in place with the catalog swap
+    with write_catalog(settings.catalog_path, start_from_current=True, staged=change) as con:
         ensure_link_table(con)
         ensure_match_table(con)
         con.execute("DELETE FROM chart_link WHERE entry = ?", [entry])
         con.execute("INSERT INTO chart_link VALUES (?, ?, ?, 'manual')", [entry, title_id, now])
         refresh_charts(con, settings)
         links = con.sql("SELECT entry, title_id, linked_at, source FROM chart_link ORDER BY entry").to_arrow_table()
-        stage(settings.staged_dir, "chart_link", "manual", links)
-        return entry_views(con, "m.entry = ?", [entry])[0]
+        change.put("chart_link", "manual", links)
+        view = entry_views(con, "m.entry = ?", [entry])[0]
+    return view

@@ -21,7 +21,10 @@ from typing import TypeAlias
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from reelradar.catalog.staging import StagedChange
+from reelradar.catalog.writer import writer_lock
 from reelradar.config import Settings
 from reelradar.resolve.charts import (
     CREATED_PREFIX,
@@ -34,7 +37,6 @@ from reelradar.resolve.charts import (
 )
 from reelradar.resolve.distance import Weights
 from reelradar.sources.base import SourceInfo
-from reelradar.sources.staged import stage
 
 log = logging.getLogger(__name__)
 
@@ -322,28 +324,32 @@ def replace_import(con: duckdb.DuckDBPyConnection, name: str, rows: Rows) -> int
         _unregister(con, "_incoming", rows)
 
 
-def _trim_staged(staged_dir: Path, name: str, rows: Rows) -> None:
-    """Drop from the other staged chart files the charts and periods ``rows`` now stands for."""
-    folder = staged_dir / "chart_entry"
-    others = [p for p in sorted(folder.glob("*.parquet")) if p.stem != name]
+def _trim_staged(change: StagedChange, name: str, rows: Rows) -> None:
+    """Drop from the other staged chart files (as ``change`` stands) the charts and periods ``rows`` now
+    stands for; the trimmed files are part of the change, so they go in with the catalog or not at all."""
+    others = [n for n in change.names("chart_entry") if n != name]
     if not others:
         return
     con = duckdb.connect()
     try:
         _register(con, "_incoming", rows)
         con.execute(f"CREATE TEMP TABLE k AS SELECT DISTINCT {', '.join(CHART_KEY)} FROM _incoming")
-        for path in others:
+        _unregister(con, "_incoming", rows)
+        for other in others:
+            path = change.current("chart_entry", other)
+            if path is None:
+                continue
             sql = f"SELECT count(*) FROM read_parquet(?) c SEMI JOIN k ON {_SAME_CHART}"
             if not con.execute(sql, [str(path)]).fetchall()[0][0]:
                 continue
-            tmp = path.with_suffix(".trim.tmp")
+            out = change.path("chart_entry", other).with_suffix(".trim")
             con.execute(f"COPY (SELECT * FROM read_parquet('{_sql_text(path)}') c ANTI JOIN k ON {_SAME_CHART}) "
-                        f"TO '{_sql_text(tmp)}' (FORMAT parquet)")
-            if con.execute(f"SELECT count(*) FROM read_parquet('{_sql_text(tmp)}')").fetchall()[0][0]:
-                os.replace(tmp, path)
+                        f"TO '{_sql_text(out)}' (FORMAT parquet)")
+            if con.execute(f"SELECT count(*) FROM read_parquet('{_sql_text(out)}')").fetchall()[0][0]:
+                change.put("chart_entry", other, out)
             else:
-                tmp.unlink()
-                path.unlink()
+                out.unlink()
+                change.remove("chart_entry", other)
     finally:
         con.close()
 
@@ -354,8 +360,10 @@ def apply_chart_imports(
     """Stage each (import name, rows) so rebuilds keep them, and apply them all to the live catalog in
     one atomic write: replace each import's rows, place titles, recompute scores and chart tables.
 
-    Re-importing the same rows changes nothing. When there is no catalog, the demo is built first.
-    Returns per import: rows and rows left unresolved.
+    Staged files and catalog change together (``staging.py``): the new staged files are sealed before
+    the catalog swap and put in place after it, under the writer lock. Re-importing the same rows
+    changes nothing. When there is no catalog, the demo is built first. Returns per import: rows and
+    rows left unresolved.
     """
     from reelradar.catalog.db import write_catalog
     from reelradar.catalog.ensure import build_demo, check_data_dir
@@ -364,28 +372,27 @@ def apply_chart_imports(
     ready: list[tuple[str, Rows]] = []
     for name, rows in imports:
         if isinstance(rows, pa.Table):
+            kept = rows.schema.metadata  # e.g. the digest of the Netflix file the rows came from
             if "import_name" in rows.schema.names:
                 rows = rows.drop_columns(["import_name"])
             rows = rows.append_column("import_name", pa.array([name] * rows.num_rows, pa.string()))
-            rows = rows.select(CHART_SCHEMA.names).cast(CHART_SCHEMA)
+            rows = rows.select(CHART_SCHEMA.names).cast(CHART_SCHEMA).replace_schema_metadata(kept)
         ready.append((name, rows))
-    if not settings.catalog_path.exists():
-        notify(f"no catalog in {settings.data_dir} yet: building the demo catalog first")
-        build_demo(settings)
-    report: dict[str, dict[str, int]] = {}
-    with write_catalog(settings.catalog_path, start_from_current=True) as con:
-        for name, rows in ready:
-            report[name] = {"rows": replace_import(con, name, rows)}
-        refresh_charts(con, settings)
-        for name, _ in ready:
-            report[name].update(match_counts(con, name))
-        # Staged last: a write that failed above leaves the staged data as it was too.
-        for name, rows in ready:
-            _trim_staged(settings.staged_dir, name, rows)
-            if isinstance(rows, Path):
-                os.replace(rows, staged_import_path(settings, name))
-            else:
-                stage(settings.staged_dir, "chart_entry", name, rows)
+    with writer_lock(settings.data_dir):
+        if not settings.catalog_path.exists():
+            notify(f"no catalog in {settings.data_dir} yet: building the demo catalog first")
+            build_demo(settings)
+        report: dict[str, dict[str, int]] = {}
+        change = StagedChange(settings.staged_dir, settings.catalog_path)
+        with write_catalog(settings.catalog_path, start_from_current=True, staged=change) as con:
+            for name, rows in ready:
+                report[name] = {"rows": replace_import(con, name, rows)}
+            refresh_charts(con, settings)
+            for name, _ in ready:
+                report[name].update(match_counts(con, name))
+            for name, rows in ready:
+                _trim_staged(change, name, rows)
+                change.put("chart_entry", name, rows)
     return report
 
 
@@ -419,10 +426,24 @@ def match_counts(con: duckdb.DuckDBPyConnection, name: str | None = None) -> dic
 
 def import_netflix(
     settings: Settings, from_file: Path | None = None, *, notify: Callable[[str], None] = lambda _: None,
-    progress: bool = False,
+    progress: bool = False, replace: bool = False,
 ) -> dict[str, dict[str, object]]:
     """``reelradar update netflix``: load a local Netflix Top 10 file, or download the three files
-    (conditional GET: unchanged files are not loaded again) and load those that changed."""
+    (conditional GET: unchanged files are not loaded again) and load those that changed.
+
+    Under the writer lock from the first download to the last staged file. A file that would remove
+    more than ``netflix.SHRINK_LIMIT`` of its import's rows (header only, cut short) is refused unless
+    ``replace``."""
+    from reelradar.catalog.ensure import check_data_dir
+
+    check_data_dir(settings)
+    with writer_lock(settings.data_dir):
+        return _import_netflix(settings, from_file, notify=notify, progress=progress, replace=replace)
+
+
+def _import_netflix(
+    settings: Settings, from_file: Path | None, *, notify: Callable[[str], None], progress: bool, replace: bool,
+) -> dict[str, dict[str, object]]:
     from reelradar.errors import SourceFailure
     from reelradar.sources import netflix
 
@@ -441,18 +462,45 @@ def import_netflix(
                 out[f"failed:{name}"] = {"file": name, "error": exc.message}
                 notify(f"{name}: {exc.message}")
                 continue
-            # A file unchanged upstream is loaded again only when its staged copy is gone.
-            if was_changed or not staged_import_path(settings, f"netflix-{kind}").exists():
+            # A file unchanged upstream is loaded again when the staged copy is not of this very file: gone,
+            # or the previous one (a write stopped before its catalog swap leaves staged data as it was).
+            staged = staged_import_path(settings, f"netflix-{kind}")
+            if was_changed or staged_digest(staged) != netflix.file_digest(path):
                 parsed.append(netflix.parse_file(path))
             else:
                 out[f"unchanged:{name}"] = {"file": str(path), "rows": 0, "unresolved": 0}
         if len(failed) == len(netflix.FILES):
             raise failed[0]
+    for f in parsed:
+        netflix.check_shrink(f, staged_rows(staged_import_path(settings, f.import_name)), replace=replace)
     if parsed:
-        report = apply_chart_imports(settings, [(f.import_name, f.rows) for f in parsed], notify=notify)
+        imports: list[tuple[str, Rows]] = [
+            (f.import_name, f.rows.replace_schema_metadata({netflix.DIGEST_KEY: netflix.file_digest(f.path)}))
+            for f in parsed]
+        report = apply_chart_imports(settings, imports, notify=notify)
         for f in parsed:
             out[f.import_name] = {"file": str(f.path), **report[f.import_name]}
     return out
+
+
+def staged_rows(path: Path) -> int:
+    """Rows of a staged chart file (0 when there is none, or it cannot be read)."""
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except (OSError, pa.ArrowInvalid):
+        return 0
+
+
+def staged_digest(path: Path) -> str | None:
+    """The digest of the Netflix file a staged chart file was made from (None: unknown)."""
+    from reelradar.sources.netflix import DIGEST_KEY
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowInvalid):
+        return None
+    value = meta.get(DIGEST_KEY.encode())
+    return value.decode() if value else None
 
 
 def staged_import_path(settings: Settings, name: str) -> Path:
@@ -464,20 +512,20 @@ def import_chart_file(
     category: str | None = None, columns: dict[str, str] | None = None,
     notify: Callable[[str], None] = lambda _: None,
 ) -> dict[str, object]:
-    """``reelradar import chart``: parse a chart CSV (all or nothing) and apply it to the catalog."""
-    from reelradar.catalog.db import clean_dead_process_files
+    """``reelradar import chart``: parse a chart CSV (all or nothing) and apply it to the catalog, under
+    the writer lock from the parse on (taking it clears what imports killed half-way left behind)."""
+    from reelradar.catalog.ensure import check_data_dir
     from reelradar.sources.charts_csv import read_chart_csv
 
+    check_data_dir(settings)
     # Parsed straight to a Parquet file beside the staged data: a chart of millions of rows never sits
     # whole in Python memory, and the file becomes the staged copy once the catalog write succeeds.
     incoming = settings.staged_dir / "chart_entry" / f".incoming-{os.getpid()}.tmp"
-    if incoming.parent.is_dir():  # what imports killed half-way left behind
-        for prefix in (".incoming-", ".spill-"):
-            clean_dead_process_files(incoming.parent, prefix)
-    try:
-        parsed = read_chart_csv(path, platform=platform, country=country, category=category, columns=columns,
-                                to_parquet=incoming)
-        report = apply_chart_imports(settings, [(parsed.import_name, incoming)], notify=notify)[parsed.import_name]
-    finally:
-        incoming.unlink(missing_ok=True)
+    with writer_lock(settings.data_dir):
+        try:
+            parsed = read_chart_csv(path, platform=platform, country=country, category=category, columns=columns,
+                                    to_parquet=incoming)
+            report = apply_chart_imports(settings, [(parsed.import_name, incoming)], notify=notify)[parsed.import_name]
+        finally:
+            incoming.unlink(missing_ok=True)
     return {"file": str(path), "import": parsed.import_name, "duplicates": parsed.duplicates, **report}

@@ -2,7 +2,9 @@
 
 A write never touches the live file: it goes to a temporary file beside it (a fresh one for a build,
 a copy for an update), and only a complete, checkpointed file replaces the live one with
-``os.replace``. An exception, Ctrl-C or ``kill -9`` leaves the previous catalog as it was.
+``os.replace``. An exception, Ctrl-C or ``kill -9`` leaves the previous catalog as it was. A write holds
+the data folder's writer lock (``writer.py``) throughout, and the staged files it changes go in with
+the catalog or not at all (``staging.py``).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from pathlib import Path
 
 import duckdb
 
+from reelradar.catalog.staging import StagedChange
+from reelradar.catalog.writer import BUILDING, writer_lock
 from reelradar.errors import CatalogError
 
 SCHEMA_VERSION = 1
-TMP_SUFFIX = ".building"
+TMP_SUFFIX = BUILDING
 
 
 def connect(database: str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -85,42 +89,54 @@ def catalog_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def write_catalog(path: Path, *, start_from_current: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_catalog(
+    path: Path, *, start_from_current: bool = False, staged: StagedChange | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a writable connection to a new catalog file; swap it in when the block succeeds.
 
     With ``start_from_current`` the new file starts as a copy of the live catalog (an update);
-    otherwise it starts empty with the schema (a build).
+    otherwise it starts empty with the schema (a build). The writer lock of the catalog's folder is held
+    from before the copy until after the swap. ``staged``: the staged files the block changes, sealed
+    before the swap and put in place after it, or dropped when the write fails (``staging.py``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(path)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}{TMP_SUFFIX}")
-    try:
-        if start_from_current:
-            con0 = open_catalog(path)  # refuses a corrupt or incompatible live file before copying it
-            con0.close()
-            shutil.copyfile(path, tmp)
-            con = connect(str(tmp))
-        else:
-            con = connect(str(tmp))
-            con.execute(schema_sql())
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    with writer_lock(path.parent):
+        tmp = path.with_name(f"{path.name}.{os.getpid()}{TMP_SUFFIX}")
+        swapped = False
         try:
-            yield con
-            con.execute("DELETE FROM meta WHERE key = 'built_at'")
-            con.execute(
-                "INSERT INTO meta VALUES ('built_at', ?)", [datetime.now(UTC).isoformat(timespec="seconds")]
-            )
-            con.execute("CHECKPOINT")
+            if start_from_current:
+                con0 = open_catalog(path)  # refuses a corrupt or incompatible live file before copying it
+                con0.close()
+                shutil.copyfile(path, tmp)
+                con = connect(str(tmp))
+            else:
+                con = connect(str(tmp))
+                con.execute(schema_sql())
+                con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            try:
+                yield con
+                if staged is not None and not staged.empty:
+                    staged.seal(con)
+                con.execute("DELETE FROM meta WHERE key = 'built_at'")
+                con.execute(
+                    "INSERT INTO meta VALUES ('built_at', ?)", [datetime.now(UTC).isoformat(timespec="seconds")]
+                )
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            fsync_file(tmp)
+            os.replace(tmp, path)  # the commit, of the catalog and of the staged change it holds
+            swapped = True
+            _fsync_dir(path.parent)
         finally:
-            con.close()
-        fsync_file(tmp)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{tmp}.wal").unlink()
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{tmp}.wal").unlink()
+            if staged is not None and not swapped:
+                staged.discard()
+        if staged is not None:
+            staged.apply()
 
 
 @contextlib.contextmanager
@@ -135,40 +151,6 @@ def duckdb_settings(con: duckdb.DuckDBPyConnection, **values: str) -> Iterator[N
     finally:
         for key, value in before.items():
             con.execute(f"SET {key} = '{value}'")
-
-
-def clean_leftovers(path: Path) -> None:
-    """Remove temporary files of builds that were killed (their process no longer exists)."""
-    for leftover in path.parent.glob(f"{path.name}.*{TMP_SUFFIX}*"):
-        pid_part = leftover.name[len(path.name) + 1 :].split(".")[0]
-        if pid_part.isdigit() and _alive(int(pid_part)) and int(pid_part) != os.getpid():
-            continue
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
-
-
-def clean_dead_process_files(folder: Path, prefix: str) -> None:
-    """Remove the files and folders named ``<prefix><pid>…`` in ``folder`` whose process no longer
-    exists (what a killed import left behind)."""
-    for leftover in folder.glob(f"{prefix}*"):
-        pid_part = leftover.name[len(prefix):].split(".")[0]
-        if not pid_part.isdigit() or _alive(int(pid_part)):
-            continue
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def fsync_file(path: Path) -> None:

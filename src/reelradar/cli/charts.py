@@ -28,11 +28,13 @@ WHERE_WORDS = {"world": "worldwide", "?": "country not stated"}
 def update_netflix(
     ctx: typer.Context,
     from_file: Path | None = typer.Option(None, "--from", help="Load this local Netflix Top 10 TSV instead."),
+    replace: bool = typer.Option(False, "--replace", help="Load a file even when it holds far fewer rows than "
+                                 "the import it replaces (refused otherwise: a header-only or cut-short file)."),
     json: bool = JSON,
 ) -> None:
     """Download Netflix's Top 10 files (global, per country, most popular) and load those that changed."""
     s = settings(ctx)
-    report = import_netflix(s, from_file, notify=note, progress=console.is_terminal and not json)
+    report = import_netflix(s, from_file, notify=note, progress=console.is_terminal and not json, replace=replace)
     if json:
         emit_json(report)
         return

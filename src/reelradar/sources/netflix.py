@@ -16,6 +16,8 @@ Series", ``N/A`` for films); native-language alternatives follow " // ". Each ro
 the film or series (and season) it names, told apart from another title of the same name when
 Netflix's own weeks counter starts again at 1. Ranks, counts, hours, views, weeks and titles are checked
 with ``reelradar.validate`` (a NaN of hours or a week in year 1 refuses the file, naming the line).
+A whole file that would shrink its import's history by more than ``SHRINK_LIMIT`` (header only, cut
+short) is refused by ``check_shrink`` unless the person says ``--replace``.
 """
 
 from __future__ import annotations
@@ -62,6 +64,34 @@ class NetflixFile:
     @property
     def import_name(self) -> str:
         return f"netflix-{self.kind}"
+
+
+# A file that would remove more than this share of its import's rows is refused without --replace: a
+# header-only file, or one cut short at a line boundary (10,560 rows -> 99), is no new history.
+SHRINK_LIMIT = 0.10
+DIGEST_KEY = "reelradar.netflix_sha256"  # Parquet metadata of a staged import: the file it was made from
+
+
+def check_shrink(parsed: NetflixFile, before: int, *, replace: bool = False) -> None:
+    """Refuse (BadInput, one line) a file that would shrink import ``parsed.import_name`` from ``before``
+    rows by more than ``SHRINK_LIMIT``, unless ``replace``."""
+    after = parsed.rows.num_rows
+    if replace or before == 0 or after >= before * (1 - SHRINK_LIMIT):
+        return
+    raise BadInput(
+        f"{parsed.path}: {after:,} chart rows where import {parsed.import_name} holds {before:,} "
+        f"(it would lose {1 - after / before:.0%} of its history: a header-only or cut-short file?); "
+        "nothing was changed: pass --replace to load it anyway"
+    )
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def file_kind(header: list[str], path: Path) -> str:

@@ -1,6 +1,7 @@
 """Staged data: facts that must survive a catalog rebuild (imported charts, fetched offers and
 relations) are kept as Parquet under ``<data_dir>/staged/<table>/*.parquet`` and loaded into every
-build after its primary sources. Column names follow the catalog schema."""
+build after its primary sources. Column names follow the catalog schema. Only ``*.parquet`` files are
+read: the ``*.tmp`` files and ``.change-*`` folders of writers in progress (or killed) never are."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from reelradar.catalog.writer import writer_lock
 from reelradar.errors import SourceFailure
 from reelradar.sources.base import SourceInfo
 from reelradar.validate import DATE_FIRST, DATE_LAST
@@ -56,11 +58,14 @@ def _in_range(rows: pa.Table, path: Path) -> pa.Table:
 
 
 def stage(staged_dir: Path, table: str, name: str, rows: pa.Table) -> Path:
-    """Write ``rows`` for catalog ``table`` as staged file ``name``.parquet (atomically replaced)."""
+    """Write ``rows`` for catalog ``table`` as staged file ``name``.parquet (atomically replaced), under
+    the data folder's writer lock. A file that must change with the catalog goes through a
+    ``catalog.staging.StagedChange`` instead."""
     folder = staged_dir / table
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.parquet"
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(rows, tmp)
-    tmp.replace(path)
+    with writer_lock(staged_dir.parent):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.parquet"
+        tmp = path.with_suffix(".parquet.tmp")
+        pq.write_table(rows, tmp)
+        tmp.replace(path)
     return path
