@@ -22,6 +22,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -129,19 +130,24 @@ class Baselines:
         return pool[hit[2]][1] if hit else None
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def demo_films(doc: str | None, prefix: str) -> tuple[argparse.Namespace, Any, list[tuple[str, str, int]]]:
+    """The command line (--data-dir, --seed, --json), the demo catalog (built if missing) and its films."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, help="a data folder with the demo catalog (built if missing)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="rr-accuracy-"))
-    settings = load_settings(data_dir=data_dir)
+    settings = load_settings(data_dir=args.data_dir or Path(tempfile.mkdtemp(prefix=prefix)))
     if not settings.catalog_path.exists():
         build_demo(settings)
     con = open_catalog(settings.catalog_path)
     films = con.execute("SELECT id, title, year FROM title WHERE kind = 'movie' AND year IS NOT NULL "
                         "ORDER BY id").fetchall()
+    return args, con, films
+
+
+def main() -> int:
+    args, con, films = demo_films(__doc__, "rr-accuracy-")
     rng = random.Random(args.seed)
     labelled = make_set(films, rng)
     resolver = Resolver(con)

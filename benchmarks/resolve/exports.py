@@ -17,25 +17,20 @@ Targets (issue 13): strong precision >= 99.5%, strong + medium recall >= 97%.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from accuracy import Baselines, make_set, score  # noqa: E402
+from accuracy import Baselines, demo_films, make_set, score
 
-from reelradar.catalog.db import open_catalog  # noqa: E402
-from reelradar.catalog.ensure import build_demo  # noqa: E402
-from reelradar.config import load_settings  # noqa: E402
-from reelradar.resolve.candidates import GrowingIndex  # noqa: E402
-from reelradar.resolve.link import Record, Resolver  # noqa: E402
+from reelradar.resolve.candidates import GrowingIndex
+from reelradar.resolve.link import Record, Resolver
 
 DIGITS = {"1": "One", "2": "Two", "3": "Three", "4": "Four", "5": "Five", "6": "Six", "7": "Seven", "8": "Eight",
           "9": "Nine", "10": "Ten", "11": "Eleven", "12": "Twelve", "13": "Thirteen", "20": "Twenty"}
@@ -174,18 +169,7 @@ def run(resolver: Resolver, labelled: list[tuple[str, Record, str | None]]) -> d
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data-dir", type=Path, help="a data folder with the demo catalog (built if missing)")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--json", action="store_true")
-    args = ap.parse_args()
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="rr-exports-"))
-    settings = load_settings(data_dir=data_dir)
-    if not settings.catalog_path.exists():
-        build_demo(settings)
-    con = open_catalog(settings.catalog_path)
-    films = con.execute("SELECT id, title, year FROM title WHERE kind = 'movie' AND year IS NOT NULL "
-                        "ORDER BY id").fetchall()
+    args, con, films = demo_films(__doc__, "rr-exports-")
     rng = random.Random(args.seed)
     labelled = make_export(films, rng)
     labelled += [d for d in make_set(films, random.Random(args.seed)) if d[2] is None]  # the decoys
