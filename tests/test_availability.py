@@ -74,10 +74,11 @@ def test_picks_cli_uses_the_profile_services(demo_dir: Path, monkeypatch: pytest
     monkeypatch.setenv("REELRADAR_SERVICES", '["Netflix"]')
     out = runner.invoke(app, ["--data-dir", str(demo_dir), "picks", "--kind", "series", "--mode", "top", "--json"])
     assert out.exit_code == 0, out.output
-    assert "demo:ballard" not in [p["id"] for p in json.loads(out.stdout)]
+    assert "demo:ballard" not in [p["id"] for p in json.loads(out.stdout)["items"]]
     monkeypatch.setenv("REELRADAR_SERVICES", '["Amazon Prime Video"]')
     out = runner.invoke(app, ["--data-dir", str(demo_dir), "picks", "--kind", "series", "--mode", "top", "--json"])
-    assert json.loads(out.stdout)[0]["id"] == "demo:ballard"
+    first = json.loads(out.stdout)["items"][0]
+    assert first["id"] == "demo:ballard" and first["availability"]["status"] == "yours"
 
 
 def test_profile_comes_from_the_user_store_when_there_is_one(tmp_path: Path) -> None:

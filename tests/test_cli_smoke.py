@@ -28,7 +28,7 @@ def test_picks_top_series_lists_ballard_with_sources_and_dates(demo_dir: Path) -
 def test_picks_json_is_parseable_and_sorted(demo_dir: Path) -> None:
     result = run("--data-dir", str(demo_dir), "picks", "--mode", "radar", "--limit", "7", "--json")
     assert result.exit_code == 0, result.output
-    picks = json.loads(result.stdout)
+    picks = json.loads(result.stdout)["items"]
     assert len(picks) == 7
     acclaim = [p["acclaim"] for p in picks]
     assert acclaim == sorted(acclaim, reverse=True)

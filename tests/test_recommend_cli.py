@@ -51,9 +51,12 @@ def test_recommend_reads_the_history_and_profile_from_the_user_store(own_demo) -
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     ids = [i["id"] for i in out["items"]]
-    assert out["history"] == 2 and ids[:2] and set(ids) <= {"demo:ballard", "demo:bosch-legacy"}
+    assert out["history"] == 2 and set(ids[:2]) == {"demo:ballard", "demo:bosch-legacy"}
     assert "demo:bosch" not in ids and "tt0327056" not in ids
     assert any(r["text"].startswith("watch on Prime Video") for r in out["items"][0]["reasons"])
+    # the titles no source places on a service are kept, marked, and counted
+    assert {i["availability"]["status"] for i in out["items"][2:]} == {"unknown"}
+    assert out["services"]["yours"] == 2 and out["services"]["text"].startswith("on your services (Prime Video)")
 
 
 def test_recommend_without_history_says_so(demo_dir: Path) -> None:

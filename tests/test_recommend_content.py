@@ -81,8 +81,9 @@ def test_like_applies_every_filter(demo_con, demo_settings, index) -> None:
                 assert "language:french" in {index.feature_key[k] for k in index.matrix[i].indices}
             if f.runtime_min:
                 assert 90 <= index.runtime[i] <= 100
-            if f.services:
-                assert any("watch on Prime Video" in t for t in texts(r))
+            if f.services:  # on Prime Video, or of unknown availability (kept, marked)
+                assert r.availability is not None and r.availability.status in ("yours", "unknown")
+                assert (r.availability.status == "yours") == any("watch on Prime Video" in t for t in texts(r))
 
 
 def test_like_not_seen_leaves_out_the_history(demo_con, demo_settings) -> None:

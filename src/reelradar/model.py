@@ -68,6 +68,17 @@ class Reason:
 
 
 @dataclass
+class Availability:
+    """Whether a title is on the person's services in their country: ``status`` is ``yours`` (an offer
+    or a chart on one of them says so), ``elsewhere`` (offers or charts there name only other services)
+    or ``unknown`` (no source says); ``text`` says it in words with the source and date behind it."""
+
+    status: str
+    text: str
+    services: list[str] = field(default_factory=list)  # the person's services it is on
+
+
+@dataclass
 class Pick:
     id: str
     title: str
@@ -80,6 +91,8 @@ class Pick:
     scores: list[ScorePart] = field(default_factory=list)
     awareness_parts: list[EvidencePart] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)
+    availability: Availability | None = None  # set when the list was narrowed by services
+    history: str | None = None  # what the person did with it: "seen, rated 5★", "on your watchlist"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,6 +11,21 @@ import re
 
 PROVIDER_ALIASES = {"hbomax": "max"}
 
+# Streaming services as people and JustWatch name them: a service name is checked against these and the
+# providers the catalog's offers and charts name ("Netflx" → "did you mean Netflix?"). Compared by
+# ``provider_key``, so "Amazon Prime Video" and "Disney Plus" are known too.
+KNOWN_PROVIDERS = (
+    "Netflix", "Prime Video", "Disney+", "Max", "Hulu", "Apple TV+", "Paramount+", "Peacock", "Starz", "MGM+",
+    "AMC+", "Showtime", "Crunchyroll", "Mubi", "Criterion Channel", "Shudder", "BritBox", "Acorn TV",
+    "Sky Go", "Now", "WOW", "RTL+", "Joyn", "ARD Mediathek", "ZDF Mediathek", "Canal+", "Arte", "BBC iPlayer",
+    "ITVX", "Channel 4", "Stan", "Binge", "Crave", "Hotstar", "JioCinema", "Viaplay", "SkyShowtime",
+    "Movistar Plus+", "Globoplay", "Tubi", "Pluto TV", "The Roku Channel", "Freevee", "Plex", "Kanopy",
+    "Hoopla", "Apple TV", "Google Play Movies", "YouTube", "YouTube Premium", "Amazon Video", "Fandango At Home",
+    "Rakuten TV", "Microsoft Store", "Sling TV", "fuboTV", "Philo", "Discovery+", "Magenta TV", "Filmin",
+    "Videoland", "Viki", "iQIYI", "Hayu", "BET+", "Sundance Now", "Fandor", "Curiosity Stream", "Rai Play",
+    "Mediaset Infinity", "TVING", "Wavve", "Coupang Play", "U-Next", "Hulu Japan", "Lionsgate+", "Zee5",
+)
+
 
 def provider_key(name: str) -> str:
     """A provider name reduced to what identifies the service: 'Amazon Prime Video' and 'Prime Video'

@@ -14,28 +14,160 @@ from datetime import date, timedelta
 import duckdb
 
 from reelradar.analytics.explain import MONETIZATION_WORDS, Labels
+from reelradar.analytics.filters import Filters, check_country
 from reelradar.config import Settings
 from reelradar.errors import BadInput, NotFound
-from reelradar.model import Profile, Provenance
+from reelradar.model import Availability, Profile, Provenance
 from reelradar.vocab import PROVIDER_ALIASES, provider_key, provider_key_sql
 
 OFFER_TYPES = ("flatrate", "free", "ads", "rent", "buy")
+
+
 def current_profile(settings: Settings) -> Profile:
     """The person's profile: the user store's when there is one, the settings' country and services
     otherwise (or where the store leaves them empty). Subscription, free and ad-supported offers count
     by default; rent and buy only when the profile opts in."""
-    profile = Profile(country=settings.country, services=list(settings.services))
     try:
         from reelradar.users.store import UserStore  # the user store (SQLite), when installed
     except ImportError:
-        return profile
+        return with_defaults(Profile(), settings)
     if not settings.users_path.exists():
-        return profile
+        return with_defaults(Profile(), settings)
     with UserStore(settings.users_path) as store:
-        stored = store.profile()
-    return Profile(name=stored.name, country=stored.country or profile.country,
-                   services=list(stored.services or profile.services),
-                   offer_types=list(stored.offer_types or profile.offer_types))
+        return with_defaults(store.profile(), settings)
+
+
+def with_defaults(stored: Profile, settings: Settings) -> Profile:
+    """A stored profile with what it leaves empty (country, services, offer types) from the settings;
+    the CLI and the web page read a profile through here alike."""
+    services = [s for s in stored.services if s.strip()]  # a blank once stored by `--service ""` is no service
+    return Profile(name=stored.name, country=stored.country or settings.country,
+                   services=list(services or settings.services),
+                   offer_types=list(stored.offer_types or Profile().offer_types))
+
+
+def profile_filters(profile: Profile, filters: Filters | None = None, *, services: list[str] | None = None,
+                    country: str | None = None) -> Filters:
+    """``filters`` narrowed to the person's services: the ``services`` asked for (a flag, a chip, a
+    query parameter) or else the profile's, in ``country`` or else the profile's, of the offer types the
+    profile accepts. The CLI and the web page both decide a list's services here."""
+    f = filters or Filters()
+    f.services = [s for s in (services or profile.services) if s and s.strip()]
+    f.country = country or profile.country or None
+    f.offer_types = list(profile.offer_types)
+    return f
+
+
+@dataclass
+class ServiceCheck:
+    """How a services filter narrowed a list: of the titles it checked (the list before the filter),
+    how many are on the person's services, only elsewhere (left out) and of unknown availability
+    (kept, marked); and of those shown, how many of each."""
+
+    services: list[str]
+    country: str | None
+    checked: int
+    yours: int
+    elsewhere: int
+    unknown: int
+    shown: int = 0
+    shown_yours: int = 0
+    shown_unknown: int = 0
+
+    def count_shown(self, marks: list[Availability | None]) -> ServiceCheck:
+        self.shown = len(marks)
+        self.shown_yours = sum(1 for m in marks if m is not None and m.status == "yours")
+        self.shown_unknown = sum(1 for m in marks if m is not None and m.status == "unknown")
+        return self
+
+    def text(self) -> str:
+        """'on your services (Netflix, Prime Video in US): 2 of 20 shown; 18 with unknown availability in
+        US (kept, marked) · of 633 titles checked: 2 on your services, 3 only elsewhere (left out), 628
+        unknown'."""
+        where = f" in {self.country}" if self.country else ""
+        return (f"on your services ({', '.join(self.services)}{where}): {self.shown_yours} of {self.shown} shown; "
+                f"{self.shown_unknown} with unknown availability{where} (kept, marked) · of {self.checked:,} "
+                f"title{'' if self.checked == 1 else 's'} checked: {self.yours:,} on your services, {self.elsewhere:,} only elsewhere (left out), "
+                f"{self.unknown:,} unknown")
+
+    def to_dict(self) -> dict[str, object]:
+        return {**vars(self), "text": self.text()}
+
+
+def service_check(con: duckdb.DuckDBPyConnection, filters: Filters, source: str, where: str,
+                  params: list[object]) -> ServiceCheck | None:
+    """Count the titles of ``source`` (an SQL table or subquery with title alias ``t``) that pass
+    ``where`` (the list's other filters), by availability; None when no services are set."""
+    if not filters.services:
+        return None
+    status, more = filters.availability_sql("t")
+    total, yours, elsewhere = con.execute(
+        f"""SELECT count(*)::INT, count(*) FILTER (WHERE a = 'yours')::INT, count(*) FILTER (WHERE a = 'elsewhere')::INT
+            FROM (SELECT {status} AS a FROM {source} WHERE {where})""", [*more, *params]).fetchall()[0]
+    return ServiceCheck(list(filters.services), filters.country, total, yours, elsewhere, total - yours - elsewhere)
+
+
+def availability_of(con: duckdb.DuckDBPyConnection, ids: list[str], filters: Filters) -> dict[str, Availability]:
+    """Each title's availability on the filter's services in its country (filters.py has the rule),
+    with the offer or chart place that says so in words; empty when no services are set."""
+    if not filters.services or not ids:
+        return {}
+    c = filters.country
+    keys = {provider_key(s): s for s in filters.services}
+    types = set(filters.offer_types)
+    rows = con.execute(
+        """SELECT o.title_id, o.provider, o.monetization, o.country, o.source, o.via,
+                   coalesce(o.as_of, CAST(o.fetched_at AS DATE)), NULL::DATE, 'offer'
+            FROM offer o WHERE o.title_id IN (SELECT unnest(?)) AND (o.country IS NULL OR ?::VARCHAR IS NULL OR o.country = ?)
+            UNION ALL
+            SELECT c.title_id, c.platform, 'flatrate', c.country, arg_max(c.source, c.period_end),
+                   arg_max(c.via, c.period_end), max(c.period_end), arg_max(c.period_start, c.period_end), 'chart'
+            FROM chart_entry c WHERE c.title_id IN (SELECT unnest(?))
+                 AND (c.country IS NULL OR c.country = 'world' OR ?::VARCHAR IS NULL OR c.country = ?)
+            GROUP BY c.title_id, c.platform, c.country""",
+        [ids, c, c, ids, c, c]).fetchall()
+    labels = Labels(con)
+    found: dict[str, list[tuple]] = {}
+    for row in rows:
+        found.setdefault(row[0], []).append(row)
+    out = {}
+    for title_id in ids:
+        evidence = found.get(title_id, [])
+        mine = [r for r in evidence if provider_key(r[1]) in keys and (not types or r[2] in types)]
+        if mine:
+            # an offer or chart of the country itself first, then the newest
+            mine.sort(key=lambda r: (r[3] != c, r[8] != "offer", -(r[6].toordinal() if r[6] else 0)))
+            services = list(dict.fromkeys(keys[provider_key(r[1])] for r in mine))
+            out[title_id] = Availability("yours", _evidence_text(mine[0], c, labels), services)
+        elif evidence:
+            others = ", ".join(dict.fromkeys(r[1] for r in evidence))
+            evidence.sort(key=lambda r: -(r[6].toordinal() if r[6] else 0))
+            out[title_id] = Availability("elsewhere", f"only elsewhere: on {others} — "
+                                         f"{_evidence_text(evidence[0], c, labels)}")
+        else:
+            where = f" in {c}" if c else ""
+            out[title_id] = Availability("unknown", f"availability unknown{where}: no offer or chart known for it")
+    return out
+
+
+def _evidence_text(row: tuple, country: str | None, labels: Labels) -> str:
+    """An offer or a chart place in words: 'on Prime Video (subscription, country not stated) — news
+    report, 2025-07-14', 'on Netflix in US per the Netflix Top 10 of the week of 2026-07-13'."""
+    _, provider, monetization, where, source, via, as_of, start, kind = row
+    prov = labels.provenance(source, via, as_of)
+    if kind == "offer":
+        words = MONETIZATION_WORDS.get(monetization, monetization)
+        return f"on {provider} ({words}, {where or 'country not stated'}) — {prov.text()}"
+    name = labels.name(source)
+    when = f"the week of {start}" if start is not None and (as_of - start).days >= 6 else f"{as_of}"
+    # a chart named after itself ("the Netflix Top 10 of …"), else the platform's chart and who carried it
+    chart = (f"the {name} of {when}" if "top 10" in name.lower()
+             else f"its chart of {when} — {labels.provenance(source, via, None).text()}")
+    if where == "world":
+        return f"on {provider} per {chart} (a worldwide chart: country not stated)"
+    if where is None or where == "?":
+        return f"on {provider} per {chart} (country not stated)"
+    return f"on {provider} in {where} per {chart}"
 
 
 @dataclass
@@ -81,9 +213,7 @@ def where(con: duckdb.DuckDBPyConnection, title_id: str, profile: Profile, *, co
         raise NotFound(f"no title with id {title_id!r}")
     country = (country or profile.country or None)
     if country is not None:
-        country = country.upper()
-        if len(country) != 2 or not country.isalpha():
-            raise BadInput(f"--country must be a two-letter code such as US or DE, not {country!r}")
+        country = check_country(country)
     labels = Labels(con)
     keys = {provider_key(s) for s in profile.services}
     rows = con.execute(

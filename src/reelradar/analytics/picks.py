@@ -4,20 +4,49 @@ tables a build derived; computes nothing heavy per call."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 
+from reelradar.analytics.availability import ServiceCheck, availability_of, service_check
 from reelradar.analytics.explain import Labels, context_reasons, evidence_parts, reason_line, score_parts
 from reelradar.analytics.filters import Filters
 from reelradar.analytics.hot import HotPicks, breakout_reason, dated, hot_rows, left_out
 from reelradar.config import Settings
 from reelradar.errors import BadInput
-from reelradar.model import Pick, Reason
+from reelradar.model import Availability, Pick, Reason
 
 Mode = Literal["radar", "top"]
 MODES: tuple[str, ...] = ("radar", "top", "hot")  # hot: chart breakouts (analytics/hot.py)
+ALL = 1_000_000  # "every breakout": the current ones number in the thousands at most
+
+
+@dataclass
+class PickList:
+    """A page of picks for a person: the titles (known on their services first, then those of unknown
+    availability, each marked), how the services filter narrowed the list (None: no services set), how
+    many titles of the person's own history were left out, and in hot mode the chart day it stands on."""
+
+    mode: str
+    items: list[Pick]
+    services: ServiceCheck | None = None
+    seen_left_out: int = 0
+    hot: HotPicks | None = None
+
+    def notes(self) -> list[str]:
+        """What narrowed the list, in words (shown above it)."""
+        out = [self.services.text()] if self.services else []
+        if self.seen_left_out:
+            n = self.seen_left_out
+            out.append(f"{n} title{'s' if n != 1 else ''} you have seen, rated or dismissed left out")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        body = self.hot.to_dict() if self.hot else {"items": [p.to_dict() for p in self.items]}
+        return {"mode": self.mode, **body, "services": self.services.to_dict() if self.services else None,
+                "seen_left_out": self.seen_left_out, "notes": self.notes()}
 
 
 def picks(
@@ -30,30 +59,57 @@ def picks(
     offset: int = 0,
 ) -> list[Pick]:
     """The best picks for ``mode`` after ``filters``, each with its reason and the parts behind it;
-    ``offset`` skips the first ones without explaining them (a page deep in the list costs one page)."""
+    ``offset`` skips the first ones without explaining them (a page deep in the list costs one page).
+    With services set, titles known on them come first, then those of unknown availability; each
+    carries its ``availability``."""
     if mode not in MODES:
         raise BadInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-    filters, limit = _checked(settings, filters, limit)
-    where, params = filters.sql()
+    filters, limit = _checked(con, settings, filters, limit)
     if mode == "hot":
-        return _hot_list(con, where, params, limit, offset)
-    if filters.kind is None:  # episodes and seasons are picked only when asked for
-        where += " AND t.kind NOT IN ('episode', 'season')"
-    # pick_base holds each scored title with the title columns filters read (analytics/scores.py), so a
-    # pick never joins the whole title table (12M rows on a full IMDb catalog)
-    if mode == "radar":
-        where += " AND t.acclaim >= ? AND t.awareness <= ? AND t.evidence >= ?"
-        params += [settings.radar_min_acclaim, settings.radar_max_awareness, settings.radar_min_evidence]
-        order = "t.acclaim DESC, t.awareness ASC, t.id"
+        return _hot(con, filters, limit, offset)[0]
+    return _ranked(con, settings, mode, filters, limit, offset)
+
+
+def pick_list(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    mode: str = "radar",
+    filters: Filters | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    today: date | None = None,
+    history: dict[str, str] | None = None,
+) -> PickList:
+    """``reelradar picks`` and the home page's lists whole: the picks (as ``picks``), how the services
+    filter narrowed them, the titles of the person's history left out (``filters.exclude``) and the marks
+    of those kept (``history``: title id → "on your watchlist"); in hot mode dated on ``today``."""
+    if mode not in MODES:
+        raise BadInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+    filters, limit = _checked(con, settings, filters, limit)
+    out = PickList(mode, [])
+    if mode == "hot":
+        out.items, out.services = _hot(con, filters, limit, offset)
+        where, params = filters.sql()
+        out.hot = dated(con, out.items, left_out(con, where, params), today=today or date.today(),
+                        stale_days=settings.chart_stale_days)
+        if filters.exclude:
+            seen = set(filters.exclude)
+            where, params = replace(filters, exclude=[]).sql()
+            out.seen_left_out = sum(1 for r in hot_rows(con, where, params, ALL) if r["title_id"] in seen)
     else:
-        where += " AND t.acclaim IS NOT NULL"
-        order = "t.acclaim DESC, t.evidence DESC, t.id"
-    rows = con.execute(
-        f"""SELECT t.id, t.title, t.kind, t.year, t.acclaim, t.awareness, t.evidence
-            FROM pick_base t WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?""",
-        [*params, limit, max(offset, 0)],
-    ).fetchall()
-    return explain_rows(con, rows, radar=mode == "radar")
+        out.items = _ranked(con, settings, mode, filters, limit, offset)
+        where, params = _where(settings, mode, filters, services=False)
+        out.services = service_check(con, filters, "pick_base t", where, params)
+        if filters.exclude:
+            where, params = _where(settings, mode, replace(filters, exclude=[]))
+            out.seen_left_out = con.execute(f"SELECT count(*)::INT FROM pick_base t WHERE {where} AND list_contains(?, t.id)",
+                                            [*params, list(filters.exclude)]).fetchall()[0][0]
+    if out.services:
+        out.services.count_shown([p.availability for p in out.items])
+    for p in out.items:
+        p.history = (history or {}).get(p.id)
+    return out
 
 
 def hot_picks(con: duckdb.DuckDBPyConnection, settings: Settings, *, today: date, filters: Filters | None = None,
@@ -61,25 +117,69 @@ def hot_picks(con: duckdb.DuckDBPyConnection, settings: Settings, *, today: date
     """``picks --mode hot`` whole: the breakouts of the freshest chart data, the chart day they stand on
     and how old it is on ``today`` (the caller's clock), and what was left out (charts that stopped
     earlier), counted after the same filters."""
-    filters, limit = _checked(settings, filters, limit)
-    where, params = filters.sql()
-    return dated(con, _hot_list(con, where, params, limit), left_out(con, where, params), today=today,
-                 stale_days=settings.chart_stale_days)
+    hot = pick_list(con, settings, mode="hot", filters=filters, limit=limit, today=today).hot
+    assert hot is not None
+    return hot
 
 
-def _checked(settings: Settings, filters: Filters | None, limit: int | None) -> tuple[Filters, int]:
+def _checked(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters | None,
+             limit: int | None) -> tuple[Filters, int]:
     filters = filters or Filters()
-    filters.check()
-    limit = limit or settings.picks_limit
+    filters.check_in(con)
+    limit = settings.picks_limit if limit is None else limit
     if limit < 1:
-        raise BadInput("--limit must be at least 1")
+        raise BadInput(f"--limit must be at least 1, not {limit} (without --limit: {settings.picks_limit})")
     return filters, limit
 
 
-def _hot_list(con: duckdb.DuckDBPyConnection, where: str, params: list[object], limit: int,
-              offset: int = 0) -> list[Pick]:
-    """Current breakouts, each explained first by its chart numbers, then by its scores."""
-    found = hot_rows(con, where, params, limit + max(offset, 0))[max(offset, 0):]
+def _where(settings: Settings, mode: str, filters: Filters, *, services: bool = True) -> tuple[str, list[object]]:
+    """The WHERE clause of a radar or top list over pick_base ``t``."""
+    where, params = filters.sql(services=services)
+    if filters.kind is None:  # episodes and seasons are picked only when asked for
+        where += " AND t.kind NOT IN ('episode', 'season')"
+    if mode == "radar":
+        where += " AND t.acclaim >= ? AND t.awareness <= ? AND t.evidence >= ?"
+        params += [settings.radar_min_acclaim, settings.radar_max_awareness, settings.radar_min_evidence]
+    else:
+        where += " AND t.acclaim IS NOT NULL"
+    return where, params
+
+
+def _ranked(con: duckdb.DuckDBPyConnection, settings: Settings, mode: str, filters: Filters, limit: int,
+            offset: int) -> list[Pick]:
+    """A radar or top page: with services, the titles known on them first (each group in score order)."""
+    # pick_base holds each scored title with the title columns filters read (analytics/scores.py), so a
+    # pick never joins the whole title table (12M rows on a full IMDb catalog)
+    where, params = _where(settings, mode, filters, services=False)
+    order = "t.acclaim DESC, t.awareness ASC, t.id" if mode == "radar" else "t.acclaim DESC, t.evidence DESC, t.id"
+    status, more = filters.availability_sql("t")
+    rows = con.execute(
+        f"""SELECT t.id, t.title, t.kind, t.year, t.acclaim, t.awareness, t.evidence
+            FROM (SELECT *, {status} AS availability FROM pick_base t WHERE {where}) t
+            WHERE t.availability IS DISTINCT FROM 'elsewhere'
+            ORDER BY t.availability IS NOT DISTINCT FROM 'yours' DESC, {order} LIMIT ? OFFSET ?""",
+        [*more, *params, limit, max(offset, 0)],
+    ).fetchall()
+    out = explain_rows(con, rows, radar=mode == "radar")
+    _mark(out, availability_of(con, [p.id for p in out], filters))
+    return out
+
+
+def _hot(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int,
+         offset: int = 0) -> tuple[list[Pick], ServiceCheck | None]:
+    """Current breakouts (with services: known on them first), each explained first by its chart numbers,
+    then by its scores; and how the services narrowed them."""
+    where, params = filters.sql(services=False)
+    found = hot_rows(con, where, params, ALL if filters.services else limit + max(offset, 0))
+    marks = availability_of(con, [r["title_id"] for r in found], filters)
+    check = None
+    if filters.services:
+        statuses = [marks[r["title_id"]].status for r in found]
+        check = ServiceCheck(list(filters.services), filters.country, len(found), statuses.count("yours"),
+                             statuses.count("elsewhere"), statuses.count("unknown"))
+        found = [r for r in found if marks[r["title_id"]].status != "elsewhere"]
+        found.sort(key=lambda r: marks[r["title_id"]].status != "yours")  # stable: momentum order within
+    found = found[max(offset, 0):max(offset, 0) + limit]
     out = explain_rows(
         con, [(r["title_id"], r["title"], r["kind"], r["year"], r["acclaim"], r["awareness"], r["evidence"])
               for r in found], radar=False)
@@ -88,7 +188,13 @@ def _hot_list(con: duckdb.DuckDBPyConnection, where: str, params: list[object], 
         text = breakout_reason(r, labels.provenance(str(r["sources"]), None, r["as_of"]).text())
         pick.reasons.insert(0, Reason(text, "breakout"))
         pick.reason = text + (" · " + pick.reason if pick.reason else "")
-    return out
+    _mark(out, marks)
+    return out, check
+
+
+def _mark(items: list[Pick], marks: dict[str, Availability]) -> None:
+    for p in items:
+        p.availability = marks.get(p.id)
 
 
 def explain_rows(con: duckdb.DuckDBPyConnection, rows: list[tuple], *, radar: bool) -> list[Pick]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from reelradar.analytics.availability import ServiceCheck, current_profile, profile_filters
 from reelradar.analytics.filters import Filters
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.cli.app import command, settings
@@ -14,6 +15,7 @@ from reelradar.cli.output import emit_json, line, note
 from reelradar.config import Settings
 from reelradar.errors import BadInput
 from reelradar.model import Interaction, Profile
+from reelradar.users.actions import history_marks
 
 if TYPE_CHECKING:  # scipy and friends load only when a recommendation is asked for
     from reelradar.recommend.base import Recommendation
@@ -28,7 +30,7 @@ RUNTIME_MIN = typer.Option(None, "--runtime-min", help="At least this many minut
 RUNTIME_MAX = typer.Option(None, "--runtime-max", help="At most this many minutes.")
 SERVICE = typer.Option([], "--service", help="Only titles on this service (repeatable; default: your profile's).")
 COUNTRY = typer.Option(None, "--country", help="Your country for --service (default: your profile's).")
-LIMIT = typer.Option(None, "--limit", help="How many (default: recommend_limit).")
+LIMIT = typer.Option(None, "--limit", help="How many, at least 1 (default: recommend_limit).")
 
 
 def load_history(s: Settings) -> tuple[list[Interaction], Profile | None, str | None]:
@@ -46,29 +48,35 @@ def load_history(s: Settings) -> tuple[list[Interaction], Profile | None, str | 
     return interactions, profile, None
 
 
-def make_filters(s: Settings, profile: Profile | None, interactions: list[Interaction], *, kind: str | None,
+def make_filters(s: Settings, interactions: list[Interaction], *, kind: str | None,
                  genre: str | None, year_from: int | None, year_to: int | None, language: str | None,
                  runtime_min: int | None, runtime_max: int | None, service: list[str], country: str | None,
                  unseen: bool) -> Filters:
-    """Flags first, then the person's profile, then settings."""
-    services = service or (profile.services if profile and profile.services else s.services)
-    where = country or (profile.country if profile and profile.country else s.country)
-    seen = [i.title_id for i in interactions if i.title_id and i.action in ("rated", "watched", "liked", "dismissed")]
-    f = Filters(kind=kind, genre=genre, year_from=year_from, year_to=year_to, services=list(services),
-                country=where.upper() if where else None, language=language, runtime_min=runtime_min,
-                runtime_max=runtime_max, exclude=seen if unseen else [])
-    if profile is not None and hasattr(f, "offer_types") and services:
-        f.offer_types = list(profile.offer_types)  # type: ignore[attr-defined]
-    return f
+    """The flags, narrowed to the services as every list is (flags first, then the profile, then the
+    settings: ``profile_filters``); with ``unseen``, the titles of the person's history left out."""
+    seen = history_marks(interactions).leave_out if unseen else []
+    return profile_filters(current_profile(s), Filters(
+        kind=kind, genre=genre, year_from=year_from, year_to=year_to, language=language, runtime_min=runtime_min,
+        runtime_max=runtime_max, exclude=seen), services=service, country=country)
 
 
-def show_recommendations(items: list[Recommendation]) -> None:
+def limit_of(limit: int | None, s: Settings) -> int:
+    """``--limit``, or the setting when not given (0 is refused, not read as "the default")."""
+    return s.recommend_limit if limit is None else limit
+
+
+def show_recommendations(items: list[Recommendation], check: ServiceCheck | None = None) -> None:
+    if check is not None:
+        line(check.text())
     for n, r in enumerate(items, 1):
         year = f" ({r.year})" if r.year else ""
-        line(f"{n}. {r.title}{year} · {r.kind} · score {r.score:.3f} · {r.id}", style="bold")
+        yours = f" · {r.history}" if r.history else ""
+        line(f"{n}. {r.title}{year} · {r.kind} · score {r.score:.3f} · {r.id}{yours}", style="bold")
         for reason in r.reasons:
             src = f" [{reason.source}]" if reason.source else ""
             line(f"   - {reason.text}{src}")
+        if r.availability is not None and r.availability.status != "yours":  # yours: a "watch on" reason
+            line(f"   - {r.availability.text}")
         line(f"   facts: {r.facts_from}")
 
 
@@ -79,28 +87,28 @@ def like(
     kind: str | None = KIND, genre: str | None = GENRE, year_from: int | None = YEAR_FROM,
     year_to: int | None = YEAR_TO, language: str | None = LANGUAGE, runtime_min: int | None = RUNTIME_MIN,
     runtime_max: int | None = RUNTIME_MAX, service: list[str] = SERVICE, country: str | None = COUNTRY,
-    unseen: bool = typer.Option(False, "--unseen", help="Leave out titles in your history."),
+    unseen: bool = typer.Option(False, "--unseen", help="Leave out titles in your history (else they are marked)."),
     limit: int | None = LIMIT, json: bool = JSON,
 ) -> None:
     """More like this: titles sharing the universe, characters, source, people, genres and story of TITLE."""
-    from reelradar.recommend.service import more_like_this
+    from reelradar.recommend.service import more_like
 
     s = settings(ctx)
     con = open_for_reading(s, note)
-    interactions, profile, _ = load_history(s) if unseen or not service else ([], None, None)
-    filters = make_filters(s, profile, interactions, kind=kind, genre=genre, year_from=year_from, year_to=year_to,
+    interactions, _, _ = load_history(s)
+    filters = make_filters(s, interactions, kind=kind, genre=genre, year_from=year_from, year_to=year_to,
                            language=language, runtime_min=runtime_min, runtime_max=runtime_max,
                            service=service, country=country, unseen=unseen)
-    seed, found = more_like_this(con, s, title, filters=filters, interactions=interactions,
-                                 limit=limit or s.recommend_limit)
+    found = more_like(con, s, title, filters=filters, interactions=interactions, limit=limit_of(limit, s))
     if json:
-        emit_json({"like": {"id": seed.id, "title": seed.title, "year": seed.year}, "items": [r.to_dict() for r in found]})
+        emit_json(found.to_dict())
         return
+    seed = found.seed
     year = f" ({seed.year})" if seed.year else ""
     line(f"More like {seed.title}{year}:", style="bold")
-    if not found:
+    if not found.items:
         line("no title matches these filters")
-    show_recommendations(found)
+    show_recommendations(found.items, found.services)
 
 
 @command("recommend")
@@ -119,26 +127,27 @@ def recommend_cmd(
 
     s = settings(ctx)
     con = open_for_reading(s, note)
-    interactions, profile, missing = load_history(s)
-    filters = make_filters(s, profile, interactions, kind=kind, genre=genre, year_from=year_from, year_to=year_to,
+    interactions, _, missing = load_history(s)
+    filters = make_filters(s, interactions, kind=kind, genre=genre, year_from=year_from, year_to=year_to,
                            language=language, runtime_min=runtime_min, runtime_max=runtime_max,
                            service=service, country=country, unseen=True)
     ratings = ratings or s.ratings_file
     links = links or s.links_file
-    result = recommend_for(con, s, interactions, mode=mode, filters=filters, limit=limit or s.recommend_limit,
+    result = recommend_for(con, s, interactions, mode=mode, filters=filters, limit=limit_of(limit, s),
                            ratings=ratings, links=links)
     notes = ([missing] if missing else []) + result.notes
     if result.unmatched:
         notes.append(f"{result.unmatched} history entries are not in the catalog and were left out")
     if json:
         emit_json({"mode": mode, "history": result.history, "unmatched": result.unmatched,
-                   "collaborative": result.collaborative, "notes": notes, "items": [r.to_dict() for r in result.items]})
+                   "collaborative": result.collaborative, "notes": notes, "items": [r.to_dict() for r in result.items],
+                   "services": result.services.to_dict() if result.services else None})
         return
     for n_ in notes:
         note(n_)
     if not result.items:
         line("no title matches these filters")
-    show_recommendations(result.items)
+    show_recommendations(result.items, result.services)
 
 
 @command("eval")

@@ -6,18 +6,18 @@ from datetime import date
 
 import typer
 
-from reelradar.analytics.availability import current_profile
+from reelradar.analytics.availability import availability_of, current_profile, profile_filters
 from reelradar.analytics.explain import ordinal
 from reelradar.analytics.filters import Filters
-from reelradar.analytics.hot import HotPicks
-from reelradar.analytics.picks import hot_picks, picks
+from reelradar.analytics.picks import PickList, pick_list
 from reelradar.catalog.ensure import build_demo, open_for_reading
 from reelradar.catalog.query import title_card
 from reelradar.catalog.search import find_title
 from reelradar.cli.app import command, settings
-from reelradar.cli.output import emit_json, line, note, table
+from reelradar.cli.output import emit_json, jsonable, line, note, table
 from reelradar.errors import NotFound
-from reelradar.model import Pick, TitleCard
+from reelradar.model import Availability, Pick, TitleCard
+from reelradar.users.actions import your_history
 
 JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 
@@ -50,55 +50,60 @@ def picks_cmd(
     genre: str | None = typer.Option(None, "--genre", help="A genre, e.g. Crime."),
     year_from: int | None = typer.Option(None, "--year-from", help="Released in or after this year."),
     year_to: int | None = typer.Option(None, "--year-to", help="Released in or before this year."),
-    service: list[str] = typer.Option([], "--service", help="Only titles on this service (repeatable)."),
-    limit: int | None = typer.Option(None, "--limit", help="How many picks (default: picks_limit)."),
+    service: list[str] = typer.Option([], "--service", help="Only titles on this service, or of unknown "
+                                      "availability, marked (repeatable; default: your profile's)."),
+    limit: int | None = typer.Option(None, "--limit", help="How many picks, at least 1 (default: picks_limit)."),
     json: bool = JSON,
 ) -> None:
-    """Acclaimed titles you have probably missed, each with the numbers that make it a pick."""
+    """Acclaimed titles you have probably missed, each with the numbers that make it a pick. Titles you
+    have seen, rated or dismissed are left out; with services, those known on yours come first."""
     s = settings(ctx)
     con = open_for_reading(s, note)
-    profile = current_profile(s)  # the person's country, services and accepted offer types
-    filters = Filters(kind=kind, genre=genre, year_from=year_from, year_to=year_to,
-                      services=service or profile.services, country=profile.country,
-                      offer_types=profile.offer_types)
-    if mode == "hot":
-        show_hot(hot_picks(con, s, today=date.today(), filters=filters, limit=limit), json)
-        return
-    found = picks(con, s, mode=mode, filters=filters, limit=limit)
+    mine = your_history(s)
+    filters = profile_filters(current_profile(s), Filters(kind=kind, genre=genre, year_from=year_from,
+                                                          year_to=year_to, exclude=mine.leave_out), services=service)
+    found = pick_list(con, s, mode=mode, filters=filters, limit=limit, today=date.today(), history=mine.marks)
     if json:
-        emit_json([p.to_dict() for p in found])
+        emit_json(found.to_dict())
         return
-    if not found:
-        line("no picks match these filters")
-        return
-    for i, p in enumerate(found, 1):
-        show_pick(i, p)
+    show_picks(found)
 
 
-def show_hot(hot: HotPicks, json: bool) -> None:
-    """The hot list under the chart day it stands on, its age when old, and what was left out."""
-    if json:
-        emit_json(hot.to_dict())
-        return
-    if hot.as_of is None:
-        line("no chart data loaded: `reelradar update netflix` or `reelradar import chart FILE` brings some")
-        return
-    newer = (": the newest chart data loaded (`reelradar update netflix` or `reelradar import chart FILE` "
-             "brings newer)") if hot.stale else ""
-    line(f"Breaking out {hot.as_of_text()}{newer}", style="bold")
-    if hot.left_out_text():
-        line(hot.left_out_text() or "")
-    if not hot.items:
-        line("no title is breaking out in the newest charts with these filters")
-    for i, p in enumerate(hot.items, 1):
+def show_picks(found: PickList) -> None:
+    """A pick list: in hot mode under the chart day it stands on (its age when old) and what was left
+    out; then what narrowed it (services, your history) and the picks, each marked."""
+    hot = found.hot
+    if hot is not None:
+        if hot.as_of is None:
+            line("no chart data loaded: `reelradar update netflix` or `reelradar import chart FILE` brings some")
+            return
+        newer = (": the newest chart data loaded (`reelradar update netflix` or `reelradar import chart FILE` "
+                 "brings newer)") if hot.stale else ""
+        line(f"Breaking out {hot.as_of_text()}{newer}", style="bold")
+        if hot.left_out_text():
+            line(hot.left_out_text() or "")
+    for text in found.notes():
+        line(text)
+    if not found.items:
+        line("no title is breaking out in the newest charts with these filters" if hot is not None
+             else "no picks match these filters")
+    for i, p in enumerate(found.items, 1):
         show_pick(i, p)
 
 
 def show_pick(i: int, p: Pick) -> None:
     year = f" ({p.year})" if p.year else ""
-    line(f"{i}. {p.title}{year} · {p.kind} · acclaim {pct(p.acclaim)} · awareness {pct(p.awareness)} · {p.id}",
+    yours = f" · {p.history}" if p.history else ""
+    line(f"{i}. {p.title}{year} · {p.kind} · acclaim {pct(p.acclaim)} · awareness {pct(p.awareness)} · {p.id}{yours}",
          style="bold")
     line(f"   {p.reason}")
+    if p.availability is not None:
+        line(f"   {availability_line(p.availability)}")
+
+
+def availability_line(a: Availability) -> str:
+    """'watch on Prime Video (subscription, US) — …', 'availability unknown in US: …'."""
+    return ("watch " + a.text) if a.status == "yours" else a.text
 
 
 @command()
@@ -107,10 +112,18 @@ def show(ctx: typer.Context, title: str = typer.Argument(..., help="A title or a
     s = settings(ctx)
     con = open_for_reading(s, note)
     card = title_card(con, find_title(con, title))
+    filters = profile_filters(current_profile(s))
+    filters.check()
+    available = availability_of(con, [card.id], filters).get(card.id)
+    history = your_history(s).marks.get(card.id)
     if json:
-        emit_json(card.to_dict())
+        emit_json({**card.to_dict(), "availability": jsonable(available), "history": history})
         return
     print_card(card)
+    if available is not None:
+        line(availability_line(available))
+    if history:
+        line(f"you: {history}")
 
 
 def print_card(card: TitleCard) -> None:

@@ -181,15 +181,17 @@ def unlink(ctx: typer.Context, record: str = typer.Argument(..., help="A record 
 def profile(
     ctx: typer.Context,
     name: str | None = typer.Option(None, "--name", help="Your name."),
-    country: str | None = typer.Option(None, "--country", help="Two-letter country code, e.g. DE."),
-    service: list[str] = typer.Option([], "--service", help="A streaming service you have (repeatable; replaces)."),
+    country: str | None = typer.Option(None, "--country", help="ISO 3166 two-letter country code, e.g. DE."),
+    service: list[str] = typer.Option([], "--service", help="A streaming service you have (repeatable; replaces; "
+                                      "--service \"\" clears)."),
+    clear_services: bool = typer.Option(False, "--clear-services", help="Remove every service."),
     offer_type: list[str] = typer.Option([], "--offer-type",
                                          help="flatrate, free, ads, rent, buy (repeatable; replaces)."),
     json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show your profile, or change it: name, country, services, offer types you accept."""
     p = update_profile(settings(ctx), name=name, country=country, services=service or None,
-                       offer_types=offer_type or None)
+                       offer_types=offer_type or None, clear_services=clear_services)
     if json:
         emit_json(p)
         return

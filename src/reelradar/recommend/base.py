@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from reelradar.model import Reason
+from reelradar.model import Availability, Reason
 
 
 @dataclass
@@ -72,6 +72,8 @@ class Recommendation:
     reasons: list[Reason] = field(default_factory=list)
     parts: dict[str, float] = field(default_factory=dict)  # the score's components, before blending
     facts_from: str | None = None  # provenance of the title's own facts
+    availability: Availability | None = None  # set when the list was narrowed by services
+    history: str | None = None  # what the person did with it: "seen, rated 5★", "on your watchlist"
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict

@@ -12,6 +12,7 @@ import numpy as np
 from reelradar.analytics.explain import ordinal
 from reelradar.model import Reason
 from reelradar.recommend.features import BLOCKS, ROLES, ContentIndex
+from reelradar.users.actions import rating_words
 
 RELATION_WORDS = {
     "spin_off_of": "spin-off of", "sequel_of": "sequel to", "prequel_of": "prequel to", "remake_of": "remake of",
@@ -150,9 +151,9 @@ def score_reason(index: ContentIndex, i: int) -> Reason:
 
 
 def history_words(action: str, rating: float | None, scale: float | None) -> str:
-    """How the person met a title: 'you rated it 9/10', 'you liked it'..."""
+    """How the person met a title: 'you rated it 9/10', 'you rated it 4.5★', 'you liked it'..."""
     if action == "rated" and rating is not None:
-        return f"you rated it {rating:g}/{scale:g}" if scale else f"you rated it {rating:g}"
+        return f"you rated it {rating_words(rating, scale)}"
     return {"liked": "you liked it", "watched": "you watched it", "watchlist": "it is on your watchlist"}.get(
         action, f"you {action} it")
 
@@ -178,19 +179,3 @@ def because_reasons(index: ContentIndex, history: dict[int, float], words: dict[
             out[cand].append(Reason(f"like {index.names[h]} ({words.get(h, 'in your history')})"
                                     + (f": {detail}" if detail else ""), "taste", shared[0].source if shared else None))
     return out
-
-
-def offer_reason(index: ContentIndex, i: int, services: list[str], country: str | None) -> Reason | None:
-    """Where the person can watch it among their services, when the catalog knows."""
-    if not services:
-        return None
-    lo, hi = np.searchsorted(index.offer_title, [i, i + 1])
-    wanted = {s.lower() for s in services}
-    found = []
-    for k in range(int(lo), int(hi)):
-        provider, where = str(index.offer_provider[k]), index.offer_country[k]
-        if provider.lower() in wanted and (where is None or country is None or where == country.upper()):
-            found.append(f"{provider} ({index.offer_monetization[k]}, {where or 'country not stated'})")
-    if not found:
-        return None
-    return Reason("watch on " + ", ".join(dict.fromkeys(found)), "availability")

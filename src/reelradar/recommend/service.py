@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from reelradar.analytics.availability import ServiceCheck, availability_of
 from reelradar.analytics.filters import Filters
 from reelradar.catalog.search import find_title
 from reelradar.config import Settings
@@ -20,24 +21,21 @@ from reelradar.errors import BadInput
 from reelradar.model import Interaction, Reason
 from reelradar.recommend.base import Interactions, Query, Recommendation
 from reelradar.recommend.content import ContentModel, load_index
-from reelradar.recommend.explain import (
-    because_reasons,
-    history_words,
-    like_reasons,
-    offer_reason,
-    score_reason,
-)
+from reelradar.recommend.explain import because_reasons, history_words, like_reasons, score_reason
 from reelradar.recommend.features import NOT_RECOMMENDED, ContentIndex
 from reelradar.recommend.hybrid import Blend, ForYou, ModeRules
 from reelradar.recommend.itemknn import ItemKNN
 from reelradar.recommend.movielens import load_links, load_ratings, with_catalog_ids
+from reelradar.users.actions import history_marks
 
 SEEN = ("rated", "watched", "liked")
 ACTION_WEIGHT = {"liked": 1.0, "watchlist": 0.5, "watched": 0.3, "dismissed": -0.5}
+LIKED_FROM = 0.7  # a rating counts as liked from 70% of its scale up: 3.5★ of 5, 7/10
 
 
 def filter_mask(index: ContentIndex, filters: Filters | None) -> np.ndarray | None:
-    """Which catalog titles pass ``filters`` (None: all), from the index's arrays alone."""
+    """Which catalog titles pass ``filters`` but their services (None: all), from the index's arrays
+    alone; the services narrow the list in ``on_services``."""
     if filters is None:
         return None
     filters.check()
@@ -63,20 +61,6 @@ def filter_mask(index: ContentIndex, filters: Filters | None) -> np.ndarray | No
         if high is not None:
             touched = True
             mask &= array <= high
-    if filters.services:
-        touched = True
-        providers, p_code, countries, c_code = index.offer_codes
-        asked = {x.lower() for x in filters.services}
-        wanted = np.isin(p_code, [k for k, p in enumerate(providers) if p in asked])
-        if filters.country:  # an offer whose country the source did not state counts (the reason says so)
-            c = filters.country.upper()
-            wanted &= (c_code == -1) | (c_code == (countries.index(c) if c in countries else -2))
-        offer_types = getattr(filters, "offer_types", None)
-        if offer_types:
-            wanted &= np.isin(index.offer_monetization, list(offer_types))
-        on = np.zeros(len(index), dtype=bool)
-        on[index.offer_title[wanted]] = True
-        mask &= on
     if filters.exclude:
         touched = True
         for title_id in filters.exclude:
@@ -84,6 +68,36 @@ def filter_mask(index: ContentIndex, filters: Filters | None) -> np.ndarray | No
             if p is not None:
                 mask[p] = False
     return mask if touched else None
+
+
+def on_services(con: duckdb.DuckDBPyConnection, index: ContentIndex, filters: Filters | None,
+                mask: np.ndarray | None) -> tuple[np.ndarray | None, ServiceCheck | None]:
+    """``mask`` narrowed to the filter's services as every list narrows them (analytics/filters.py):
+    titles known only elsewhere left out, those of unknown availability kept; and the counts."""
+    if filters is None or not filters.services:
+        return mask, None
+    status, params = filters.availability_sql("t")
+    rows = con.execute(
+        f"""SELECT id, a FROM (SELECT t.id, {status} AS a FROM (SELECT DISTINCT title_id AS id FROM offer
+              UNION SELECT DISTINCT title_id FROM chart_entry WHERE title_id IS NOT NULL) t) WHERE a <> 'unknown'""",
+        params).fetchall()
+    yours, elsewhere = np.zeros(len(index), dtype=bool), np.zeros(len(index), dtype=bool)
+    for title_id, a in rows:
+        p = index.pos.get(title_id)
+        if p is not None:
+            (yours if a == "yours" else elsewhere)[p] = True
+    base = np.ones(len(index), dtype=bool) if mask is None else mask
+    checked, mine, other = int(base.sum()), int((base & yours).sum()), int((base & elsewhere).sum())
+    check = ServiceCheck(list(filters.services), filters.country, checked, mine, other, checked - mine - other)
+    return base & ~elsewhere, check
+
+
+def allowed_for(con: duckdb.DuckDBPyConnection, index: ContentIndex,
+                filters: Filters | None) -> tuple[np.ndarray | None, ServiceCheck | None]:
+    """The titles a recommendation may be (every filter, services the honest way) and the counts."""
+    if filters is not None:
+        filters.check_in(con)
+    return on_services(con, index, filters, filter_mask(index, filters))
 
 
 @dataclass
@@ -97,26 +111,37 @@ class History:
 
 
 def interaction_weight(i: Interaction) -> float:
-    """How much an interaction says the person likes the title (-1..1). Ratings: 60% of the scale is
-    neutral (most people rate what they chose to watch above the middle); no scale: treated as watched."""
+    """How much an interaction says the person likes the title (-1..1). Ratings: below 60% of the scale
+    is disliked, from 60% to ``LIKED_FROM`` (3 to 3.5★) neutral, liked from there up (most people rate
+    what they chose to watch above the middle); no scale: treated as watched."""
     if i.action == "rated" and i.rating is not None and i.scale:
-        return float(np.clip((i.rating / i.scale - 0.6) / 0.4, -1.0, 1.0))
+        share = i.rating / i.scale
+        if 0.6 <= share < LIKED_FROM:
+            return 0.0
+        return float(np.clip((share - 0.6) / 0.4, -1.0, 1.0))
     return ACTION_WEIGHT.get(i.action, 0.3)
 
 
 def history_of(index: ContentIndex, interactions: list[Interaction]) -> History:
-    """Map interactions to catalog positions; a later interaction with a title overrides an earlier one,
-    except that a dismissal always stays excluded."""
+    """Map interactions to catalog positions. A title's latest rating decides what it says of the
+    person's taste, whatever else they did with it (a 2.5★ film watched again is still not liked); else
+    its latest interaction; a dismissal always stays excluded."""
     h = History()
+    rated: set[int] = set()
     for it in interactions:
         tid = it.title_id or it.xids.get("imdb")
         pos = index.pos.get(tid) if tid else None
         if pos is None:
             h.unmatched += 1
             continue
+        h.exclude.add(pos)  # seen, dismissed or already on the watchlist: never recommended again
+        is_rating = it.action == "rated" and it.rating is not None and bool(it.scale)
+        if pos in rated and not is_rating:
+            continue
+        if is_rating:
+            rated.add(pos)
         h.weights[pos] = interaction_weight(it)
         h.words[pos] = history_words(it.action, it.rating, it.scale)
-        h.exclude.add(pos)  # seen, dismissed or already on the watchlist: never recommended again
     return h
 
 
@@ -132,12 +157,40 @@ def _recommendation(index: ContentIndex, i: int, score: float, reasons: list[Rea
     )
 
 
+@dataclass
+class Likes:
+    """``reelradar like`` whole: the seed, the titles like it, and how the services filter narrowed them."""
+
+    seed: Recommendation
+    items: list[Recommendation]
+    services: ServiceCheck | None = None
+
+    def notes(self) -> list[str]:
+        return [self.services.text()] if self.services else []
+
+    def to_dict(self) -> dict[str, object]:
+        return {"like": {"id": self.seed.id, "title": self.seed.title, "year": self.seed.year},
+                "items": [r.to_dict() for r in self.items],
+                "services": self.services.to_dict() if self.services else None, "notes": self.notes()}
+
+
 def more_like_this(con: duckdb.DuckDBPyConnection, settings: Settings, title: str, *,
                    filters: Filters | None = None, interactions: list[Interaction] | None = None,
                    limit: int = 10) -> tuple[Recommendation, list[Recommendation]]:
     """Titles most like ``title`` (a name or an id), each with what it shares with it."""
+    found = more_like(con, settings, title, filters=filters, interactions=interactions, limit=limit)
+    return found.seed, found.items
+
+
+def more_like(con: duckdb.DuckDBPyConnection, settings: Settings, title: str, *,
+              filters: Filters | None = None, interactions: list[Interaction] | None = None,
+              limit: int = 10) -> Likes:
+    """Titles most like ``title`` (a name or an id), each with what it shares with it, in order of
+    likeness: with services, those known only elsewhere are left out and the others marked (yours,
+    unknown); titles of the person's history are marked ("seen, rated 5★") or, with
+    ``filters.exclude``, left out."""
     if limit < 1:
-        raise BadInput("--limit must be at least 1")
+        raise BadInput(f"--limit must be at least 1, not {limit}")
     index = load_index(con, settings)
     title_id = title if title in index.pos else find_title(con, title)  # an id needs no search
     seed = index.position(title_id)
@@ -148,18 +201,28 @@ def more_like_this(con: duckdb.DuckDBPyConnection, settings: Settings, title: st
         raise BadInput(f"{title_id} is not among the {len(index):,} best-known titles recommendations are made "
                        "from (adult titles are left out too): try a better-known one")
     history = history_of(index, interactions or [])
+    allowed, check = allowed_for(con, index, filters)
     model = ContentModel(index)
-    query = Query(seed=seed, exclude=history.exclude if filters and filters.exclude else set(),
-                  allowed=filter_mask(index, filters))
+    query = Query(seed=seed, exclude=history.exclude if filters and filters.exclude else set(), allowed=allowed)
     found = model.recommend(query, limit)
-    services = filters.services if filters else []
-    country = filters.country if filters else None
-    out = []
-    for i, s in found:
-        reasons = like_reasons(index, seed, i)
-        extra = [r for r in (offer_reason(index, i, services, country), score_reason(index, i)) if r]
-        out.append(_recommendation(index, i, s, reasons + extra, {"similarity": s}))
-    return _recommendation(index, seed, 1.0, [], {}), out
+    out = [_recommendation(index, i, s, like_reasons(index, seed, i) + [score_reason(index, i)], {"similarity": s})
+           for i, s in found]
+    _mark(con, out, filters, interactions or [], check)
+    return Likes(_recommendation(index, seed, 1.0, [], {}), out, check)
+
+
+def _mark(con: duckdb.DuckDBPyConnection, items: list[Recommendation], filters: Filters | None,
+          interactions: list[Interaction], check: ServiceCheck | None) -> None:
+    """Each item's availability (a title on the person's services says where to watch it first among
+    the closing reasons) and what the person did with it; the counts of those shown."""
+    marks = availability_of(con, [r.id for r in items], filters) if filters else {}
+    mine = history_marks(interactions).marks
+    for r in items:
+        r.availability, r.history = marks.get(r.id), mine.get(r.id)
+        if r.availability is not None and r.availability.status == "yours":
+            r.reasons.insert(len(r.reasons) - 1, Reason("watch " + r.availability.text, "availability"))
+    if check is not None:
+        check.count_shown([r.availability for r in items])
 
 
 def _cf_cache(settings: Settings, ratings: Path, links: Path) -> Path:
@@ -196,14 +259,17 @@ class ForYouResult:
     unmatched: int
     collaborative: str | None  # the ratings file the collaborative part was fitted on
     notes: list[str] = field(default_factory=list)
+    services: ServiceCheck | None = None  # how the services filter narrowed the list
 
 
 def recommend_for(con: duckdb.DuckDBPyConnection, settings: Settings, interactions: list[Interaction], *,
                   mode: str = "for-you", filters: Filters | None = None, limit: int = 10,
                   ratings: Path | None = None, links: Path | None = None) -> ForYouResult:
-    """Recommendations for a person from their history, never a title they have seen or dismissed."""
+    """Recommendations for a person from their history, never a title they have seen or dismissed (one on
+    their watchlist is marked so); with services, those known only elsewhere are left out and the others
+    marked (yours, unknown), and a note counts them."""
     if limit < 1:
-        raise BadInput("--limit must be at least 1")
+        raise BadInput(f"--limit must be at least 1, not {limit}")
     if (ratings is None) != (links is None):
         raise BadInput("collaborative filtering needs both a ratings file and its links file")
     index = load_index(con, settings)
@@ -221,11 +287,10 @@ def recommend_for(con: duckdb.DuckDBPyConnection, settings: Settings, interactio
     if mode == "hot":
         notes.append(f"breaking out: chart momentum at least {rules.hot_min_momentum:g} (log ratio of chart "
                      "points to the window before)")
-    query = Query(history=history.weights, exclude=history.exclude, allowed=filter_mask(index, filters))
+    allowed, check = allowed_for(con, index, filters)
+    query = Query(history=history.weights, exclude=history.exclude, allowed=allowed)
     found = model.recommend(query, limit)
     parts = model.last_parts
-    services = filters.services if filters else []
-    country = filters.country if filters else None
     out = []
     because = because_reasons(index, history.weights, history.words, [i for i, _ in found])
     for i, s in found:
@@ -236,9 +301,11 @@ def recommend_for(con: duckdb.DuckDBPyConnection, settings: Settings, interactio
         if mode == "hot" and index.momentum is not None:
             reasons.append(Reason(f"breaking out: chart momentum {float(index.momentum[i]):.2f} "
                                   "(log ratio of chart points to the window before)", "chart"))
-        extra = [r for r in (offer_reason(index, i, services, country), score_reason(index, i)) if r]
-        out.append(_recommendation(index, i, s, reasons + extra, {k: float(v[i]) for k, v in parts.items()}))
-    return ForYouResult(out, len(history.weights), history.unmatched, str(ratings) if ratings else None, notes)
+        out.append(_recommendation(index, i, s, reasons + [score_reason(index, i)],
+                                   {k: float(v[i]) for k, v in parts.items()}))
+    _mark(con, out, filters, interactions, check)
+    return ForYouResult(out, len(history.weights), history.unmatched, str(ratings) if ratings else None, notes,
+                        check)
 
 
 def empty_interactions() -> Interactions:

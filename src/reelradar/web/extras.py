@@ -13,11 +13,12 @@ import duckdb
 from fastapi import Request
 from markupsafe import Markup
 
+from reelradar.analytics.availability import profile_filters
 from reelradar.analytics.filters import Filters
-from reelradar.analytics.picks import hot_picks, picks
+from reelradar.analytics.picks import PickList, pick_list
 from reelradar.config import Settings
 from reelradar.errors import ReelradarError
-from reelradar.model import Credit, Pick, Profile, TitleCard
+from reelradar.model import Availability, Credit, Interaction, Pick, Profile, TitleCard
 from reelradar.web.render import where_words
 from reelradar.web.svg import GraphEdge, GraphNode, PlotLine, lines_from_entries, rank_plot, universe_graph
 
@@ -37,6 +38,8 @@ class Card:
     kind: str
     badges: list[str]
     reason: str
+    availability: Availability | None = None  # on the person's services, or unknown (lists narrowed by services)
+    history: str | None = None  # what the person did with it ("on your watchlist", "seen, rated 5★")
 
 
 @dataclass
@@ -66,30 +69,48 @@ def _badges(acclaim: float | None, awareness: float | None) -> list[str]:
 
 
 def pick_card(p: Pick) -> Card:
-    return Card(p.id, p.title, p.year, p.kind, _badges(p.acclaim, p.awareness), p.reason)
+    return Card(p.id, p.title, p.year, p.kind, _badges(p.acclaim, p.awareness), p.reason, p.availability,
+                p.history)
 
 
-def under_the_radar(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters) -> Section:
-    return Section("radar", "Under the radar", "Acclaimed by critics and audiences, yet few people know them.",
-                   [pick_card(p) for p in picks(con, settings, mode="radar", filters=filters, limit=12)])
+def _notes(found: PickList) -> str | None:
+    """What narrowed a list (services, the person's history), as the CLI says it."""
+    return " ".join(n[0].upper() + n[1:] + "." for n in found.notes()) or None
 
 
-def most_acclaimed(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters) -> Section:
-    return Section("top", "Most acclaimed", "The best scored, known or not.",
-                   [pick_card(p) for p in picks(con, settings, mode="top", filters=filters, limit=12)])
+def _picks_section(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters,
+                   marks: dict[str, str] | None, section: Section, mode: str) -> Section:
+    found = pick_list(con, settings, mode=mode, filters=filters, limit=12, history=marks)
+    section.cards, section.note = [pick_card(p) for p in found.items], _notes(found)
+    return section
 
 
-def breaking_out(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters, today: date) -> Section:
+def under_the_radar(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters,
+                    marks: dict[str, str] | None = None) -> Section:
+    return _picks_section(con, settings, filters, marks, Section(
+        "radar", "Under the radar", "Acclaimed by critics and audiences, yet few people know them."), "radar")
+
+
+def most_acclaimed(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters,
+                   marks: dict[str, str] | None = None) -> Section:
+    return _picks_section(con, settings, filters, marks, Section(
+        "top", "Most acclaimed", "The best scored, known or not."), "top")
+
+
+def breaking_out(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters, today: date,
+                 marks: dict[str, str] | None = None) -> Section:
     """``picks --mode hot``: titles surging in the newest streaming charts, dated; "right now" only when
     the chart data is recent (``chart_stale_days``), else how old it is."""
     section = Section("breaking", "Breaking out", "Surging in the streaming charts.",
                       empty="No title is breaking out in this catalog's charts with these filters "
                             "(a breakout needs two chart windows to compare: import a chart history).")
     try:
-        hot = hot_picks(con, settings, today=today, filters=filters, limit=12)
+        found = pick_list(con, settings, mode="hot", filters=filters, limit=12, today=today, history=marks)
     except ReelradarError as exc:
         section.unavailable = exc.message
         return section
+    hot = found.hot
+    assert hot is not None
     section.cards = [pick_card(p) for p in hot.items]
     if hot.as_of is not None and hot.stale:
         section.title = f"Breaking out as of {hot.as_of} ({hot.age})"
@@ -98,7 +119,8 @@ def breaking_out(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Fi
     elif hot.as_of is not None:
         section.blurb = f"Surging in the streaming charts right now (chart data as of {hot.as_of})."
     left = hot.left_out_text()
-    section.note = (left[0].upper() + left[1:] + ".") if left else None
+    notes = [(left[0].upper() + left[1:] + ".") if left else None, _notes(found)]
+    section.note = " ".join(n for n in notes if n) or None
     return section
 
 
@@ -132,8 +154,10 @@ def for_you(request: Request, con: duckdb.DuckDBPyConnection, settings: Settings
         section.unavailable = exc.message
         return section
     section.cards = [Card(r.id, r.title, r.year, r.kind, _badges(r.acclaim, r.awareness),
-                          " · ".join(x.text for x in r.reasons)) for r in found.items]
-    section.note = " ".join(found.notes) or None
+                          " · ".join(x.text for x in r.reasons if x.kind != "availability"), r.availability,
+                          r.history) for r in found.items]
+    services = found.services.text() if found.services else None
+    section.note = " ".join([*found.notes, *([services[0].upper() + services[1:] + "."] if services else [])]) or None
     return section
 
 
@@ -143,20 +167,26 @@ class SimilarRow:
     title: str
     year: int | None
     reasons: list[str]
+    availability: Availability | None = None
+    history: str | None = None
 
 
-def similar(con: duckdb.DuckDBPyConnection, settings: Settings, card: TitleCard, profile: Profile) -> Listing:
-    """``reelradar like``: titles most like this one, each with what it shares with it."""
-    from reelradar.recommend.service import more_like_this
+def similar(con: duckdb.DuckDBPyConnection, settings: Settings, card: TitleCard, profile: Profile,
+            history: list[Interaction] | None = None) -> Listing:
+    """``reelradar like``: titles most like this one, each with what it shares with it, on the profile's
+    services as the CLI's ``like`` (unknown availability kept and marked), the person's own titles marked."""
+    from reelradar.recommend.service import more_like
 
     if card.kind in ("season", "episode"):
         return Listing(unavailable="similar titles are found for whole series and films")
     try:
-        _seed, found = more_like_this(con, settings, card.id, limit=8,
-                                      filters=Filters(country=profile.country))
+        found = more_like(con, settings, card.id, limit=8, filters=profile_filters(profile), interactions=history)
     except ReelradarError as exc:
         return Listing(unavailable=exc.message)
-    return Listing(rows=[SimilarRow(r.id, r.title, r.year, [x.text for x in r.reasons]) for r in found])
+    note = found.services.text() if found.services else None
+    return Listing(rows=[SimilarRow(r.id, r.title, r.year, [x.text for x in r.reasons if x.kind != "availability"],
+                                    r.availability, r.history) for r in found.items],
+                   note=(note[0].upper() + note[1:] + ".") if note else None)
 
 
 def where_to_watch(con: duckdb.DuckDBPyConnection, card: TitleCard, profile: Profile) -> Listing:

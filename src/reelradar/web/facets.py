@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from reelradar.vocab import provider_key_sql
+
 
 @dataclass
 class Facets:
@@ -22,8 +24,14 @@ class Facets:
 
 def facets(con: duckdb.DuckDBPyConnection, *, max_genres: int = 24) -> Facets:
     """The filter values present in the catalog, most common first (services and genres)."""
+    # services: the providers of offers and the platforms of charts (a chart place is an offer, filters.py),
+    # one chip per service however sources spell it, most titles first
     services = [r[0] for r in con.execute(
-        "SELECT provider FROM offer GROUP BY provider ORDER BY count(DISTINCT title_id) DESC, provider").fetchall()]
+        f"""SELECT any_value(name ORDER BY n DESC) FROM (
+              SELECT name, {provider_key_sql('name')} AS key, count(DISTINCT title_id) AS n FROM (
+                SELECT provider AS name, title_id FROM offer
+                UNION ALL SELECT platform, title_id FROM chart_entry WHERE title_id IS NOT NULL) GROUP BY name)
+            GROUP BY key ORDER BY sum(n) DESC, 1""").fetchall()]
     countries = [r[0] for r in con.execute(
         "SELECT DISTINCT country FROM offer WHERE country IS NOT NULL ORDER BY 1").fetchall()]
     kinds = [r[0] for r in con.execute(

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from reelradar.analytics.filters import Filters
+from reelradar.analytics.availability import availability_of, profile_filters, with_defaults
+from reelradar.analytics.filters import Filters, check_country, check_services
 from reelradar.api.cache import memo, memo_async
 from reelradar.api.deps import catalog, settings_of
 from reelradar.api.security import COOKIE, check_state_change
@@ -23,6 +24,7 @@ from reelradar.catalog.search import search_titles
 from reelradar.config import Settings
 from reelradar.errors import BadInput, ReelradarError
 from reelradar.model import Profile, TitleCard
+from reelradar.users.actions import YourHistory, history_marks
 from reelradar.web import extras
 from reelradar.web.facets import facets
 from reelradar.web.render import error_page, make_templates, page, query_url
@@ -34,23 +36,28 @@ router = APIRouter(include_in_schema=False)
 
 
 def profile_or_default(request: Request, settings: Settings) -> Profile:
-    """The saved profile; country and services not set there come from the settings."""
+    """The saved profile; country and services not set there come from the settings (as in the CLI)."""
     try:
         profile: Profile = user_store(request).profile()
     except ReelradarError:
         profile = Profile()
-    if profile.country is None:
-        profile.country = settings.country
-    if not profile.services:
-        profile.services = list(settings.services)
-    return profile
+    return with_defaults(profile, settings)
+
+
+def your_history(request: Request) -> YourHistory:
+    """The person's history: marks for the lists and the titles "what to watch next" leaves out."""
+    try:
+        return history_marks(user_store(request).interactions())
+    except ReelradarError:
+        return YourHistory()
 
 
 def home_filters(service: list[str], kind: str | None, genre: str | None, decade: int | None,
-                 profile: Profile) -> Filters:
-    # A service chip keeps titles offered there in the profile's country, as an offer type it accepts.
-    filters = Filters(kind=kind or None, genre=genre or None, services=[s for s in service if s],
-                      country=profile.country, offer_types=list(profile.offer_types))
+                 profile: Profile, leave_out: list[str] | None = None) -> Filters:
+    # Service chips, when on, replace the profile's services for this view; as in the CLI, the lists keep
+    # titles of unknown availability (marked) and leave out those known only elsewhere.
+    filters = profile_filters(profile, Filters(kind=kind or None, genre=genre or None, exclude=list(leave_out or [])),
+                              services=[s for s in service if s])
     if decade is not None:
         filters.year_from, filters.year_to = decade, decade + 9
     filters.check()
@@ -69,18 +76,27 @@ async def home(
 ) -> Response:
     """Home: under the radar, breaking out, for you — filtered by the chips."""
     profile = profile_or_default(request, settings)
-    filters = home_filters(service, kind, genre, decade, profile)
-    state = {"service": filters.services, "kind": filters.kind, "genre": filters.genre, "decade": decade}
-    # The lists depend on the catalog and the filters alone: kept per catalog version (api/cache.py),
-    # computed in a worker thread when new (DuckDB blocks); the person's own state is read each time.
+    mine = your_history(request)
+    filters = home_filters(service, kind, genre, decade, profile, mine.leave_out)
+    try:
+        filters.check_in(con)  # a genre or service the catalog does not know: one line with suggestions
+    except BadInput as exc:
+        return error_page(request, exc.kind, exc.http_status, exc.message)  # a page: query echoes escaped
+    chips_on = [s for s in service if s]
+    state = {"service": chips_on, "kind": filters.kind, "genre": filters.genre, "decade": decade}
+    # The lists depend on the catalog, the filters and the person's marks alone: kept per catalog version
+    # (api/cache.py), computed in a worker thread when new (DuckDB blocks).
     # The day is part of the key: the breaking-out list says how old its chart data is today.
     today = date.today()
-    radar, hot, top, chips = await memo_async(request, ("home", repr(filters), today), lambda: (
-        extras.under_the_radar(con, settings, filters), extras.breaking_out(con, settings, filters, today),
-        extras.most_acclaimed(con, settings, filters), facets(con)))
+    marks = mine.marks
+    radar, hot, top, chips = await memo_async(request, ("home", repr(filters), hash(frozenset(marks.items())), today),
+                                              lambda: (
+        extras.under_the_radar(con, settings, filters, marks), extras.breaking_out(con, settings, filters, today, marks),
+        extras.most_acclaimed(con, settings, filters, marks), facets(con)))
     sections = [radar, hot, extras.for_you_placeholder(request, state), top]
     name = "_browse.html" if request.headers.get("hx-target") == "browse" else "home.html"
-    return page(request, name, sections=sections, facets=chips, state=state, profile=profile)
+    return page(request, name, sections=sections, facets=chips, state=state, profile=profile,
+                services=filters.services, from_profile=bool(filters.services) and not chips_on)
 
 
 @router.get("/for-you")
@@ -127,7 +143,8 @@ async def title_page(
         graph, universe = extras.universe(con, card)
         body = request.app.state.templates.env.get_template("_title_body.html").render(
             card=card, plot=extras.chart_plot(con, card), profile=profile, graph=graph, universe=universe,
-            where=extras.where_to_watch(con, card, profile), people=extras.people(card), kind_words=KIND_WORDS)
+            where=extras.where_to_watch(con, card, profile), people=extras.people(card), kind_words=KIND_WORDS,
+            available=availability_of(con, [card.id], profile_filters(profile)).get(card.id))
         return card, Markup(body)
 
     # Everything but the header and its buttons depends on the catalog and the profile's country and
@@ -145,8 +162,9 @@ def similar_titles(
     """Titles like this one, with their reasons (the title page loads them after itself)."""
     card: TitleCard = memo(request, ("card", title_id), lambda: title_card(con, title_id))
     profile = profile_or_default(request, settings)
-    similar = memo(request, ("similar", title_id, profile.country),
-                   lambda: extras.similar(con, settings, card, profile))
+    history = your_history(request).interactions
+    key = (profile.country, tuple(profile.services), tuple(profile.offer_types), hash(tuple(map(repr, history))))
+    similar = memo(request, ("similar", title_id, key), lambda: extras.similar(con, settings, card, profile, history))
     name = "_similar.html" if request.headers.get("hx-request") == "true" else "similar.html"
     return page(request, name, card=card, similar=similar)
 
@@ -236,14 +254,13 @@ def profile_page(
 def profile_save(
     request: Request, country: str = Form(""), services: list[str] = Form([]), csrf: str | None = Form(None),
     offer_types: list[str] = Form([]), settings: Settings = Depends(settings_of),
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
 ) -> Response:
     check_state_change(request, csrf)
-    country = country.strip().upper()
-    if country and (len(country) != 2 or not country.isalpha()):
-        raise BadInput("country must be a two-letter code such as US or DE")
+    country = check_country(country) if country.strip() else ""
     profile = profile_or_default(request, settings)
     profile.country = country or None
-    profile.services = [s.strip() for s in services if s.strip()][:50]
+    profile.services = check_services(con, [s.strip() for s in services if s.strip()][:50])
     profile.offer_types = [t for t in offer_types if t in ("flatrate", "free", "ads", "rent", "buy")] or \
         profile.offer_types
     user_store(request).save_profile(profile)
