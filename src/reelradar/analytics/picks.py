@@ -62,9 +62,7 @@ def picks(
     ``offset`` skips the first ones without explaining them (a page deep in the list costs one page).
     With services set, titles known on them come first, then those of unknown availability; each
     carries its ``availability``."""
-    if mode not in MODES:
-        raise BadInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-    filters, limit = _checked(con, settings, filters, limit)
+    filters, limit = _checked(con, settings, mode, filters, limit)
     if mode == "hot":
         return _hot(con, filters, limit, offset)[0]
     return _ranked(con, settings, mode, filters, limit, offset)
@@ -84,9 +82,7 @@ def pick_list(
     """``reelradar picks`` and the home page's lists whole: the picks (as ``picks``), how the services
     filter narrowed them, the titles of the person's history left out (``filters.exclude``) and the marks
     of those kept (``history``: title id → "on your watchlist"); in hot mode dated on ``today``."""
-    if mode not in MODES:
-        raise BadInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-    filters, limit = _checked(con, settings, filters, limit)
+    filters, limit = _checked(con, settings, mode, filters, limit)
     out = PickList(mode, [])
     if mode == "hot":
         out.items, out.services = _hot(con, filters, limit, offset)
@@ -122,8 +118,10 @@ def hot_picks(con: duckdb.DuckDBPyConnection, settings: Settings, *, today: date
     return hot
 
 
-def _checked(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters | None,
+def _checked(con: duckdb.DuckDBPyConnection, settings: Settings, mode: str, filters: Filters | None,
              limit: int | None) -> tuple[Filters, int]:
+    if mode not in MODES:
+        raise BadInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
     filters = filters or Filters()
     filters.check_in(con)
     limit = settings.picks_limit if limit is None else limit

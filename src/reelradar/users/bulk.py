@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +21,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from reelradar.resolve.link import Record
 from reelradar.users import tables as t
-from reelradar.users.store import now
+
+
+def now() -> datetime:
+    """The store's clock: UTC, to the second, kept without its zone (as SQLite holds it)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
 
 IN_LIST = 5000  # values per IN (...) list, well under SQLite's limit of 32,766 variables
 
@@ -70,8 +75,8 @@ def overrides_of(conn: sa.Connection, item_ids: Sequence[int]) -> dict[int, str 
     return out
 
 
-def save_matches(conn: sa.Connection, matches: dict[int, Any], built_at: str | None) -> None:
-    """Store each item's match unless the store holds the same one."""
+def save_matches(conn: sa.Connection, matches: dict[int, Any], built_at: str | None) -> int:
+    """Store each item's match unless the store holds the same one; how many were stored."""
     data = {item_id: m.to_dict() for item_id, m in matches.items()}
     old: dict[int, Any] = {}
     for part in _chunks(sorted(data)):
@@ -87,6 +92,7 @@ def save_matches(conn: sa.Connection, matches: dict[int, Any], built_at: str | N
         conn.execute(stmt.on_conflict_do_update(index_elements=["item_id"], set_={
             c: stmt.excluded[c] for c in ("title_id", "tconst", "verdict", "distance", "method", "reason", "match",
                                           "catalog_built_at", "matched_at")}), changed)
+    return len(changed)
 
 
 @dataclass

@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self
@@ -28,7 +28,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from reelradar.errors import BadInput, NotFound, ReelradarError
 from reelradar.model import Interaction, Profile
 from reelradar.resolve.link import Match, Record
+from reelradar.users import bulk
 from reelradar.users import tables as t
+from reelradar.users.bulk import now
 
 ACTIONS = ("rated", "watched", "watchlist", "dismissed", "liked")
 OFFER_TYPES = ("flatrate", "free", "ads", "rent", "buy")
@@ -47,8 +49,6 @@ class StoreBusy(ReelradarError):
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
 
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass
@@ -263,35 +263,15 @@ class UserStore:
 
 # -- statement helpers, run inside a caller's transaction ---------------------------------------------
 def upsert_item(conn: sa.Connection, source: str, key: str, record: Record) -> int:
-    row = conn.execute(sa.select(t.item.c.id, t.item.c.xids).where(
-        t.item.c.source == source, t.item.c.source_key == key)).first()
-    if row is not None:
-        merged = {**record.xids, **row.xids}
-        if merged != row.xids:
-            conn.execute(sa.update(t.item).where(t.item.c.id == row.id).values(xids=merged))
-        return int(row.id)
-    res = conn.execute(sa.insert(t.item).values(
-        source=source, source_key=key, title=record.title, year=record.year, kind=record.kind,
-        xids=dict(record.xids), runtime_min=record.runtime_min, people=list(record.people), created_at=now()))
-    return int(res.inserted_primary_key[0])  # type: ignore[index]
+    return bulk.items_for(conn, source, {key: record})[key]
 
 
 def put_interaction(conn: sa.Connection, item_id: int, action: str, rating: float | None, scale: float | None,
                     at: datetime | None, rewatch: bool, source: str, dedupe: str, file: str | None = None,
                     row_no: int | None = None) -> str:
     """Insert an interaction once; a rating that changed is updated. Returns new, updated or same."""
-    old = conn.execute(sa.select(t.interaction.c.id, t.interaction.c.rating, t.interaction.c.at)
-                       .where(t.interaction.c.dedupe_key == dedupe)).first()
-    if old is None:
-        conn.execute(sa.insert(t.interaction).values(
-            item_id=item_id, action=action, rating=rating, scale=scale, at=at, rewatch=rewatch, source=source,
-            dedupe_key=dedupe, file=file, row_no=row_no, recorded_at=now()))
-        return "new"
-    if old.rating != rating or (at is not None and old.at != at):
-        conn.execute(sa.update(t.interaction).where(t.interaction.c.id == old.id).values(
-            rating=rating, scale=scale, at=at))
-        return "updated"
-    return "same"
+    fact = bulk.Fact(item_id, action, rating, scale, at, rewatch, source, dedupe, file, row_no)
+    return bulk.put_interactions(conn, [fact])[dedupe]
 
 
 def set_override(conn: sa.Connection, item_id: int, title_id: str | None) -> None:
@@ -305,16 +285,8 @@ def has_override(conn: sa.Connection, item_id: int) -> bool:
 
 
 def save_match(conn: sa.Connection, item_id: int, m: Match, built_at: str | None) -> bool:
-    data = json.loads(json.dumps(m.to_dict(), default=str))
-    old = conn.execute(sa.select(t.title_match.c.match).where(t.title_match.c.item_id == item_id)).first()
-    if old is not None and old.match == data:
-        return False
-    values = {"title_id": m.title_id, "tconst": m.tconst, "verdict": m.verdict, "distance": m.distance,
-              "method": m.method, "reason": m.reason, "match": data, "catalog_built_at": built_at,
-              "matched_at": now()}
-    stmt = sqlite_insert(t.title_match).values(item_id=item_id, **values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["item_id"], set_=values))
-    return True
+    """Store ``m`` for the item unless it is the same as before; True when something changed."""
+    return bulk.save_matches(conn, {item_id: m}, built_at) > 0
 
 
 def _pragmas(dbapi_con: Any, busy_ms: int) -> None:
