@@ -12,11 +12,13 @@ import duckdb
 from typer.testing import CliRunner
 
 from reelradar.catalog.charts_store import place_chart_titles
-from reelradar.catalog.db import open_catalog
+from reelradar.catalog.db import open_catalog, schema_sql
 from reelradar.catalog.ensure import build_demo
 from reelradar.cli import app
 from reelradar.config import Settings
+from reelradar.resolve.charts import ENTRY_SQL, ChartRecord, ChartResolver, chart_records
 from reelradar.resolve.link import Record, Resolver
+from reelradar.sources.netflix import parse_file
 
 runner = CliRunner()
 HEADER = ("week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime\tweekly_views\t"
@@ -204,3 +206,61 @@ def test_a_large_catalog_gives_the_same_matches(own_demo: Settings, tmp_path: Pa
     build_demo(own_demo)
     assert matches(own_demo) == whole
     assert whole["netflix:movie:frozen"][1] == "tt2294629"
+
+
+def _chart_catalog(titles: list[tuple[str, str, str, int, int | None, int | None]]) -> duckdb.DuckDBPyConnection:
+    """An in-memory catalog of (id, kind, title, year, runtime, season count)."""
+    con = duckdb.connect()
+    con.execute(schema_sql())
+    for tid, kind, title, year, runtime, seasons in titles:
+        con.execute("INSERT INTO title (id, kind, title, year, runtime_min, season_count, source) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 'imdb')", [tid, kind, title, year, runtime, seasons])
+    return con
+
+
+def _entry(title: str, kind: str, first: date, **said: object) -> ChartRecord:
+    return ChartRecord(title=title, kind=kind, entry=f"netflix:{kind}:{title}", source="netflix", platform="Netflix",
+                       first_period=first, last_period=first, rows=1, **said)  # type: ignore[arg-type]
+
+
+def test_a_chart_name_in_part_another_kind_or_seasons_missing_is_not_strong() -> None:
+    """Found by benchmarks/resolve/charts.py: a spin-off sharing the main title, a short of the name, a
+    series with far fewer seasons than charted were strong links; a year in the name counted as age."""
+    con = _chart_catalog([("tt1", "series", "Love Is Blind: Brazil", 2021, None, 3),
+                          ("tt2", "short", "Seasons", 2023, 12, None),
+                          ("tt3", "series", "Grey's Anatomy", 2005, None, 3),
+                          ("tt4", "movie", "Major", 2022, 150, None),
+                          ("tt5", "movie", "Death Wish", 2018, 107, None),
+                          ("tt6", "series", "Disenchantment", 2018, None, 3)])
+    r = ChartResolver(con)
+    spin_off = r.match(_entry("Love Is Blind", "series", date(2021, 7, 4), first_season=1, max_season=1))
+    assert (spin_off.verdict, spin_off.title_id) == ("medium", "tt1") and "agrees only in part" in spin_off.reason
+    short = r.match(_entry("Seasons", "movie", date(2023, 5, 1)))
+    assert (short.verdict, short.title_id) == ("medium", "tt2") and "a short, not a movie" in short.reason
+    assert r.match(_entry("Seasons", "movie", date(2023, 5, 1), runtime_min=13)).verdict == "strong"
+    # a runtime that agrees does not make a name that agrees in part the title charted
+    in_part = r.match(_entry("Major: The Return", "movie", date(2022, 7, 4), runtime_min=150))
+    assert (in_part.verdict, in_part.title_id) == ("medium", "tt4") and "agrees only in part" in in_part.reason
+    greys = r.match(_entry("Grey's Anatomy", "series", date(2021, 3, 1), first_season=17, max_season=17))
+    assert greys.verdict == "medium" and "the catalog knows only 3" in greys.reason
+    # one season more than the catalog knows is a catalog lagging behind: still strong
+    assert r.match(_entry("Disenchantment", "series", date(2021, 3, 1), first_season=4, max_season=4)).verdict == "strong"
+    dubbed = r.match(ChartRecord(**{**_entry("Major (Hindi)", "movie", date(2022, 7, 4)).__dict__, "akas": ["Major"]}))
+    assert (dubbed.verdict, dubbed.title_id) == ("strong", "tt4")
+    # a runtime within a few minutes is one cut; further apart, another film of the name
+    assert r.match(_entry("Major", "movie", date(2022, 7, 4), runtime_min=146)).verdict == "strong"
+    far = r.match(_entry("Major", "movie", date(2022, 7, 4), runtime_min=137))
+    assert far.verdict == "medium" and "runtime 137 vs 150 min: too far apart" in far.reason
+    named_year = r.match(_entry("Death Wish (2018)", "movie", date(2025, 12, 8)))
+    assert (named_year.verdict, named_year.title_id) == ("strong", "tt5")
+    assert not any(c.name == "age" for c in named_year.components)
+
+
+def test_a_dubbed_version_is_named_without_its_language(tmp_path: Path) -> None:
+    f = global_file(tmp_path / "g.tsv", [(sunday(2022, 7, 3), "Films (Non-English)", "Major (Hindi)", None, None),
+                                         (sunday(2022, 7, 3), "Films (English)", "Beast", None, None)])
+    con = duckdb.connect()
+    rows = parse_file(f).rows  # noqa: F841  (read by the SQL below)
+    con.execute(f"CREATE TABLE chart_entry AS SELECT *, {ENTRY_SQL} AS entry FROM rows")
+    akas = {r.title: r.akas for r in chart_records(con)}
+    assert akas == {"Major (Hindi)": ["Major"], "Beast": []}

@@ -19,7 +19,7 @@ import duckdb
 from reelradar.catalog.db import sql_literal as _lit
 from reelradar.catalog.search import deletions, one_edit
 from reelradar.resolve.distance import FILM_KINDS, SERIES_KINDS
-from reelradar.resolve.normalize import NUMBER_WORDS, ROMAN, Normalized, normalize
+from reelradar.resolve.normalize import NUMBER_WORDS, ROMAN, TRAILING_ARTICLES, Normalized, normalize
 
 # Seasons and episodes are reached through their series, never matched on their own by name.
 INDEXED_KINDS_SQL = "kind NOT IN ('season', 'episode')"
@@ -289,6 +289,12 @@ def people_of(con: duckdb.DuckDBPyConnection, title_ids: list[str]) -> dict[str,
 # catalog's search index first, and indexed alone.
 FULL_INDEX_MAX = 500_000
 RARE_WORD = 20_000  # a word held by at most this many names finds a record's candidates alone
+# ... of any year, for a record without one (a chart entry, a watchlist row): a year window no longer
+# thins them, so a word must be rarer to probe alone
+RARE_WORD_NO_YEAR = 1_000
+# the words a name may hold besides its one word, in the search index's spelling ("father the 2020")
+ARTICLE_OR_YEAR = r"\b(?:" + "|".join(a for a in TRAILING_ARTICLES if a.isalpha()) + r"|[0-9]{4})\b"
+COMMON_EXTRA_WORDS = 1  # a spelling of common words finds names of at most this many words more
 SPLIT_MIN = 2  # a word is split in two only into halves of at least this many letters
 
 
@@ -378,27 +384,38 @@ def candidate_ids(con: duckdb.DuckDBPyConnection,
     spellings += _respellings(con, spellings, sizes)
     # Each rare word of a spelling probes alone (one word spelled alike suffices); a spelling of common
     # words only probes with its two rarest together, so that "Love Story" does not bring every love.
-    probes: set[tuple[str, str | None, int | None, str | None]] = set()
+    # A word is rare by how many names hold it within the record's year window (RARE_WORD), or in any
+    # year when the record has none (RARE_WORD_NO_YEAR). A spelling whose other words no catalog name
+    # holds ("thats amor") cannot be a name's key; its one known word would bring every name of it, and
+    # the respellings above stand for it instead.
+    probes: set[tuple[str, str | None, int | None, str | None, int | None]] = set()
     for ws, year, kind in spellings:
         known = sorted({w for w in ws if w in sizes}, key=lambda w: (not _steady(w), sizes[w], w))
-        rare = [w for w in known if _steady(w) and sizes[w] <= RARE_WORD]
+        rare = [w for w in known if _steady(w) and sizes[w] <= (RARE_WORD if year is not None else RARE_WORD_NO_YEAR)]
         if rare:
-            probes.update((w, None, year, kind) for w in rare)
-        elif known:
-            probes.add((known[0], known[1] if len(known) > 1 else None, year, kind))
+            probes.update((w, None, year, kind, None) for w in rare)
+        elif known and (len(known) > 1 or all(w in sizes for w in ws)):
+            # common words only: a name they find is one block or near can match, of about as many words
+            # (one common word: names of that word alone, less an article or a year: "Father, The (2020)")
+            probes.add((known[0], known[1] if len(known) > 1 else None, year, kind,
+                        len(ws) + COMMON_EXTRA_WORDS if len(ws) > 1 else 0))
     if not probes:
         return found
-    ordered = sorted(probes, key=lambda p: (p[0], p[1] or "", p[2] or 0, p[3] or ""))
-    groups = [sorted(KIND_GROUP.get(k) or {k}) if k else None for *_, k in ordered]
+    ordered = sorted(probes, key=lambda p: (p[0], p[1] or "", p[2] or 0, p[3] or "", p[4] or 0))
+    groups = [sorted(KIND_GROUP.get(p[3]) or {p[3]}) if p[3] else None for p in ordered]
     found.update(r[0] for r in con.execute(
         f"""SELECT DISTINCT p.title_id
            FROM (SELECT unnest(?::VARCHAR[]) AS word, unnest(?::VARCHAR[]) AS also, unnest(?::INTEGER[]) AS year,
-                        unnest(?::VARCHAR[][]) AS kinds) q
+                        unnest(?::VARCHAR[][]) AS kinds, unnest(?::INTEGER[]) AS most) q
            JOIN search_posting p ON p.word = q.word
            WHERE p.{INDEXED_KINDS_SQL} AND (q.kinds IS NULL OR list_contains(q.kinds, p.kind))
              AND (q.year IS NULL OR p.year IS NULL OR abs(p.year - q.year) <= 1)
-             AND (q.also IS NULL OR list_contains(string_split(p.name, ' '), q.also))""",
-        [[p[0] for p in ordered], [p[1] for p in ordered], [p[2] for p in ordered], groups]).fetchall())
+             AND (q.also IS NULL OR list_contains(string_split(p.name, ' '), q.also))
+             AND (q.most IS NULL OR CASE WHEN q.most = 0
+                  THEN NOT regexp_matches(trim(regexp_replace(p.name, ?, '', 'g')), ' ')
+                  ELSE len(string_split(p.name, ' ')) <= q.most END)""",
+        [[p[0] for p in ordered], [p[1] for p in ordered], [p[2] for p in ordered], groups,
+         [p[4] for p in ordered], ARTICLE_OR_YEAR]).fetchall())
     return found
 
 

@@ -29,6 +29,7 @@ written to ``chart_match`` for ``reelradar why-match --chart`` and ``reelradar c
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -38,8 +39,9 @@ import duckdb
 import pyarrow as pa
 
 from reelradar.resolve.candidates import SERIES_KINDS, Candidate, index_for
-from reelradar.resolve.distance import MEDIUM, NONE, STRONG, Distance, Verdict, Weights
+from reelradar.resolve.distance import MEDIUM, NONE, SPACING, STRONG, Distance, Verdict, Weights
 from reelradar.resolve.link import Match, Record, Resolver
+from reelradar.resolve.normalize import normalize
 from reelradar.vocab import platform_id_source, provider_key, provider_key_sql
 
 # Titles a chart import created for entries that match nothing (catalog/charts_store.py): placeholders
@@ -48,6 +50,10 @@ CREATED_PREFIX = "netflix:"
 ENGLISH = frozenset({"english", "en", "eng"})
 TIE_VOTES = 10  # a candidate with this many times the runner-up's votes wins a near-tie ...
 TIE_MIN_VOTES = 1_000  # ... when it has at least this many
+# Netflix names a dubbed version after its language ("Major (Hindi)", "Beast (English)"); catalogs name
+# the film alone, so the name without the label is the entry's other name.
+DUBBED = re.compile(r"^(.*\S) \((Hindi|Tamil|Telugu|Malayalam|Kannada|Bengali|Marathi|English|Spanish|French|"
+                    r"German|Italian|Portuguese|Japanese|Korean|Turkish|Arabic)\)$")
 
 _SLUG = "trim(regexp_replace(lower(strip_accents({col})), '[^a-z0-9]+', '-', 'g'), '-')"
 # The entry a chart row belongs to: Netflix's entry key less its season part; for other charts the
@@ -112,6 +118,9 @@ def chart_records(con: duckdb.DuckDBPyConnection, where: str = "TRUE") -> list[C
     for (entry, source, platform, name, akas, kind, year, ref, first, last, weeks, n, hours, en, non_en,
          first_season, max_season, countries) in rows:
         akas = [a.strip() for a in akas or [] if a and a.strip() and a.strip() != name]
+        dubbed = DUBBED.match(name or "") if source == "netflix" else None
+        if dubbed:
+            akas.append(dubbed.group(1))
         record = ChartRecord(
             title=name, year=year, kind=kind, xids=_ref_ids(ref), akas=akas,
             runtime_min=round(hours * 60) if hours else None, entry=entry, source=source, platform=platform,
@@ -172,9 +181,10 @@ def load_evidence(con: duckdb.DuckDBPyConnection, ids: Iterable[str], platforms:
 
 def age_penalty(record: ChartRecord, cand: Candidate) -> tuple[float, str, Verdict | None] | None:
     """(penalty, note, cap) of the candidate's year against the entry's first week; ``cap`` is the best
-    verdict allowed and why, or None. Not counted when the chart gave the year itself."""
+    verdict allowed and why, or None. Not counted when the chart gave the year itself (a year column, or
+    in the name: "Death Wish (2018)")."""
     first = record.first_charted
-    if record.year is not None or first is None:
+    if charted_year(record) is not None or first is None:
         return None
     if cand.year is None:
         return None
@@ -192,6 +202,18 @@ def age_penalty(record: ChartRecord, cand: Candidate) -> tuple[float, str, Verdi
     if gap <= allowed:
         return 0.0, f"{began} {cand.year}; {charted}", None
     return 0.5, f"{began} {cand.year}, {gap} years before it {charted}", MEDIUM
+
+
+def runtime_slack(a: int, b: int) -> int:
+    """Minutes two listings of one cut may differ by: credits and rounding (5), or a PAL copy's 4%."""
+    return max(5, round(0.05 * max(a, b)))
+
+
+def charted_year(record: Record) -> int | None:
+    """The year the chart gives: its year column, else a year in the name as charted."""
+    if record.year is not None or not record.title:
+        return record.year
+    return normalize(record.title).year
 
 
 def language_penalty(english: bool | None, languages: list[str]) -> tuple[float, str] | None:
@@ -252,8 +274,31 @@ class ChartResolver(Resolver):
             if age[2] == NONE or not backed:
                 need = "" if age[2] == NONE else f", and nothing else (an id, an offer on {record.platform}) ties it to this chart"
                 d.cap(age[2], f"{age[1]}{need}")
-        if age is None and record.year is None and cand.year is None and not d.has("availability"):
+        if age is None and charted_year(record) is None and cand.year is None and not d.has("availability"):
             d.cap(MEDIUM, "neither the chart nor the catalog gives a year")
+        # The chart names a title in full and says its kind: a catalog title whose name agrees only but
+        # for a subtitle (a sequel, a spin-off, the film a series came from), of another kind of film (a
+        # short, a TV film of the name), or with seasons fewer than charted by more than one (the
+        # catalog lags a season behind, not several) is another title as often as not.
+        backed = d.has("availability") or d.has("id") or d.has("runtime", 0.1)
+        differs = {c.name for c in d.components if c.penalty > (SPACING if c.name == "title" else 0.0)}
+        if (cand.kind in SERIES_KINDS and record.max_season and cand.season_count
+                and record.max_season > cand.season_count + 1 and not d.has("availability")):
+            d.cap(MEDIUM, f"season {record.max_season} charted; the catalog knows only {cand.season_count}")
+        # A runtime within rounding is shared by one namesake in a dozen: enough to tell a film from a
+        # short of its name, not to make a name that agrees in part the title charted.
+        if "title" in differs and not (d.has("availability") or d.has("id")):
+            d.cap(MEDIUM, "the name agrees only in part, and nothing else (an id, an offer on "
+                          f"{record.platform}) ties it to this chart")
+        elif not backed and "kind" in differs:
+            d.cap(MEDIUM, f"a {cand.kind}, not a {record.kind}, and nothing else (a runtime, an offer on "
+                          f"{record.platform}) ties it to this chart")
+        # Netflix gives a film's runtime to the minute, and catalogs list the same cut within a few
+        # minutes (a PAL copy runs 4% faster): further apart is another film of the name, or a cut
+        # nothing here vouches for.
+        if (record.runtime_min and cand.runtime_min and not d.has("availability")
+                and abs(record.runtime_min - cand.runtime_min) > runtime_slack(record.runtime_min, cand.runtime_min)):
+            d.cap(MEDIUM, f"runtime {record.runtime_min} vs {cand.runtime_min} min: too far apart for one cut")
         return d
 
     def limit(self, record: Record, cand: Candidate, d: Distance) -> None:
