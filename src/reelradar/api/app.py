@@ -58,8 +58,8 @@ class SecurityHeaders:
 def create_app(settings: Settings) -> FastAPI:
     """The app over ``settings.data_dir``: its catalog (reopened when a rebuild swaps it), its user store
     and its local token (created on the first start)."""
-    from reelradar.api import more_routes, routes, user_routes
-    from reelradar.web import pages
+    from reelradar.api import more_routes, routes, story_routes, user_routes
+    from reelradar.web import pages, story_pages
 
     app = FastAPI(
         title="reelradar",
@@ -84,9 +84,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(more_routes.router, prefix=API_PREFIX, tags=["charts, where, universe, recommend"],
                        dependencies=known)
     app.include_router(user_routes.router, prefix=API_PREFIX, tags=["you"], dependencies=known)
+    app.include_router(story_routes.router, prefix=API_PREFIX, tags=["stories"], dependencies=known)
     static = resources.files("reelradar.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     pages.install(app)
+    story_pages.install(app)
     install_docs(app)
     app.add_middleware(BodyLimit, max_bytes=int(settings.upload_max_mb * 1_000_000))
     app.add_middleware(SecurityHeaders)

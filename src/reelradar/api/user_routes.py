@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from reelradar.api.deps import catalog
 from reelradar.api.errors import ErrorResponse, NotAvailable
 from reelradar.api.security import check_state_change
-from reelradar.errors import NotFound
+from reelradar.errors import BadInput, NotFound
 from reelradar.model import Interaction, Profile
 
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 500, 501, 503)}
@@ -62,6 +62,26 @@ def record_action(request: Request, con: duckdb.DuckDBPyConnection, title_id: st
     return interaction
 
 
+RATING_SCALES = (5.0, 10.0)  # five stars (Letterboxd's, in halves) or ten points (IMDb's)
+
+
+def record_rating(request: Request, con: duckdb.DuckDBPyConnection, title_id: str, rating: float,
+                  scale: float = 5.0) -> Interaction:
+    """Record the person's rating of a title (a rating given again replaces the one given before)."""
+    if scale not in RATING_SCALES:
+        raise BadInput(f"a rating is out of 5 stars or 10 points, not out of {scale:g}")
+    step = 0.5 if scale == 5 else 1.0
+    if not step <= rating <= scale or (rating / step) != int(rating / step):
+        raise BadInput(f"a rating out of {scale:g} is {step:g} to {scale:g} in steps of {step:g}, not {rating:g}")
+    row = con.execute("SELECT title, year, kind FROM title WHERE id = ?", [title_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no title with id {title_id!r}")
+    interaction = Interaction(action="rated", title_id=title_id, rating=rating, scale=scale, at=datetime.now(UTC),
+                              source="manual")
+    user_store(request).add_interaction(interaction, name=row[0], year=row[1], kind=row[2])
+    return interaction
+
+
 def remove_action(request: Request, title_id: str, action: str) -> int:
     """Take a title off the watchlist (or undo seen, dismissed, liked)."""
     return int(user_store(request).remove_interaction(ACTIONS[action], title_id))
@@ -76,6 +96,11 @@ class ProfileIn(BaseModel):
 
 class ActionIn(BaseModel):
     action: Literal["watchlist", "seen", "dismiss", "like"]
+
+
+class RatingIn(BaseModel):
+    rating: float = Field(..., description="0.5 to 5 in halves on five stars; 1 to 10 on ten points")
+    scale: Literal[5, 10] = 5
 
 
 @router.get("/profile", response_model=Profile, summary="The person's profile")
@@ -113,6 +138,16 @@ def post_action(
 ) -> Interaction:
     check_state_change(request)
     return record_action(request, con, title_id, body.action)
+
+
+@router.put("/titles/{title_id}/rating", response_model=Interaction,
+            summary="Rate a title: 0.5–5 stars, or 1–10 with scale 10 (needs the token)")
+def put_rating(
+    title_id: str, body: RatingIn, request: Request,
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Interaction:
+    check_state_change(request)
+    return in_utc([record_rating(request, con, title_id, body.rating, float(body.scale))])[0]
 
 
 @router.delete("/titles/{title_id}/actions/{action}", summary="Undo watchlist, seen, dismiss or like (needs the token)")

@@ -7,6 +7,7 @@ from reelradar.cli import (
     imdb,  # noqa: F401  (registers update imdb, search)
     recommend,  # noqa: F401  (registers like, recommend, eval)
     serve,  # noqa: F401  (registers commands)
+    story,  # noqa: F401  (registers story, digest)
     titles,  # noqa: F401  (registers commands)
     users,  # noqa: F401  (registers commands)
     where,  # noqa: F401  (registers where, universe, new-on-services, update tmdb/wikidata)

@@ -106,8 +106,10 @@ def like(
     seed = found.seed
     year = f" ({seed.year})" if seed.year else ""
     line(f"More like {seed.title}{year}:", style="bold")
-    if not found.items:
-        line("no title matches these filters")
+    if found.too_little or found.basis:
+        line(found.too_little or found.basis or "")
+    if not found.items and not found.too_little:
+        line(found.empty or "no title matches these filters")
     show_recommendations(found.items, found.services)
 
 

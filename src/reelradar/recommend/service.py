@@ -22,7 +22,7 @@ from reelradar.model import Interaction, Reason
 from reelradar.recommend.base import Interactions, Query, Recommendation
 from reelradar.recommend.content import ContentModel, load_index
 from reelradar.recommend.explain import because_reasons, history_words, like_reasons, score_reason
-from reelradar.recommend.features import NOT_RECOMMENDED, ContentIndex
+from reelradar.recommend.features import BLOCKS, NOT_RECOMMENDED, ContentIndex
 from reelradar.recommend.hybrid import Blend, ForYou, ModeRules
 from reelradar.recommend.itemknn import ItemKNN
 from reelradar.recommend.movielens import load_links, load_ratings, with_catalog_ids
@@ -159,19 +159,56 @@ def _recommendation(index: ContentIndex, i: int, score: float, reasons: list[Rea
 
 @dataclass
 class Likes:
-    """``reelradar like`` whole: the seed, the titles like it, and how the services filter narrowed them."""
+    """``reelradar like`` whole: the seed, the titles like it, and how the services filter narrowed them.
+    ``too_little``: why no title can be compared with the seed (nothing but its name and kind is known);
+    ``basis``: what the comparison rests on when that is thin (only genres); ``empty``: why no title
+    came back otherwise."""
 
     seed: Recommendation
     items: list[Recommendation]
     services: ServiceCheck | None = None
+    too_little: str | None = None
+    basis: str | None = None
+    empty: str | None = None
 
     def notes(self) -> list[str]:
-        return [self.services.text()] if self.services else []
+        return [n for n in (self.too_little, self.basis if self.items else None,
+                            self.services.text() if self.services else None,
+                            None if self.items or self.too_little else self.empty) if n]
 
     def to_dict(self) -> dict[str, object]:
         return {"like": {"id": self.seed.id, "title": self.seed.title, "year": self.seed.year},
-                "items": [r.to_dict() for r in self.items],
+                "items": [r.to_dict() for r in self.items], "too_little": self.too_little,
                 "services": self.services.to_dict() if self.services else None, "notes": self.notes()}
+
+
+# Blocks of the content index a title can be compared on; a shared language alone says nothing of
+# likeness ("English"), nor do era and kind (dense columns every title has).
+COMPARED = ("genre", "keyword", "text", "cast", "crew", "source", "universe", "character")
+MISSING_WORDS = (("genres", ("genre",)), ("keywords", ("keyword",)), ("synopsis", ("text",)),
+                 ("credits", ("cast", "crew")), ("relations", ("source", "universe")))
+
+
+def compared_features(index: ContentIndex, seed: int) -> tuple[np.ndarray, set[str]]:
+    """The seed's features a likeness can rest on, and the blocks they come from."""
+    feats = index.matrix[seed].indices
+    blocks = np.asarray([BLOCKS[int(b)] for b in index.feature_block[feats]], dtype=object)
+    keep = np.isin(blocks, COMPARED) if len(feats) else np.zeros(0, dtype=bool)
+    return feats[keep], set(blocks[keep].tolist())
+
+
+def sharing_mask(index: ContentIndex, feats: np.ndarray) -> np.ndarray:
+    """The titles that share at least one of ``feats`` (from the index's posting lists)."""
+    mask = np.zeros(len(index), dtype=bool)
+    if len(feats):
+        mask[np.unique(index.columns[:, feats].indices)] = True
+    return mask
+
+
+def too_little_words(title: str) -> str:
+    words = [w for w, _ in MISSING_WORDS]
+    return (f"too little is known about {title} to find titles like it: no {', '.join(words[:-1])} or "
+            f"{words[-1]} in the catalog")
 
 
 def more_like_this(con: duckdb.DuckDBPyConnection, settings: Settings, title: str, *,
@@ -201,14 +238,33 @@ def more_like(con: duckdb.DuckDBPyConnection, settings: Settings, title: str, *,
         raise BadInput(f"{title_id} is not among the {len(index):,} best-known titles recommendations are made "
                        "from (adult titles are left out too): try a better-known one")
     history = history_of(index, interactions or [])
-    allowed, check = allowed_for(con, index, filters)
+    me = _recommendation(index, seed, 1.0, [], {})
+    # Only titles sharing something known with the seed are like it: era and kind alone are filler.
+    feats, blocks = compared_features(index, seed)
+    if not blocks:
+        if filters is not None:
+            filters.check_in(con)
+        return Likes(me, [], too_little=too_little_words(me.title))
+    share = sharing_mask(index, feats)
+    share[seed] = False
+    if filters is not None:
+        filters.check_in(con)
+    mask = filter_mask(index, filters)
+    allowed, check = on_services(con, index, filters, share if mask is None else mask & share)
     model = ContentModel(index)
     query = Query(seed=seed, exclude=history.exclude if filters and filters.exclude else set(), allowed=allowed)
     found = model.recommend(query, limit)
     out = [_recommendation(index, i, s, like_reasons(index, seed, i) + [score_reason(index, i)], {"similarity": s})
            for i, s in found]
     _mark(con, out, filters, interactions or [], check)
-    return Likes(_recommendation(index, seed, 1.0, [], {}), out, check)
+    likes = Likes(me, out, check)
+    if blocks <= {"genre"}:
+        likes.basis = f"only {me.title}'s genres are known: these titles share them, nothing more was compared"
+    if not share.any():
+        likes.empty = f"no other title in the catalog shares anything known about {me.title}"
+    else:
+        likes.empty = "no title matches these filters"
+    return likes
 
 
 def _mark(con: duckdb.DuckDBPyConnection, items: list[Recommendation], filters: Filters | None,

@@ -183,10 +183,12 @@ def similar(con: duckdb.DuckDBPyConnection, settings: Settings, card: TitleCard,
         found = more_like(con, settings, card.id, limit=8, filters=profile_filters(profile), interactions=history)
     except ReelradarError as exc:
         return Listing(unavailable=exc.message)
-    note = found.services.text() if found.services else None
+    if found.too_little:
+        return Listing(unavailable=found.too_little[0].upper() + found.too_little[1:] + ".")
+    notes = [n[0].upper() + n[1:] + "." for n in found.notes()]
     return Listing(rows=[SimilarRow(r.id, r.title, r.year, [x.text for x in r.reasons if x.kind != "availability"],
                                     r.availability, r.history) for r in found.items],
-                   note=(note[0].upper() + note[1:] + ".") if note else None)
+                   note=" ".join(notes) or None)
 
 
 def where_to_watch(con: duckdb.DuckDBPyConnection, card: TitleCard, profile: Profile) -> Listing:

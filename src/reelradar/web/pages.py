@@ -17,18 +17,19 @@ from reelradar.analytics.filters import Filters, check_country, check_services
 from reelradar.api.cache import memo, memo_async
 from reelradar.api.deps import catalog, settings_of
 from reelradar.api.security import COOKIE, check_state_change
-from reelradar.api.user_routes import ACTIONS, record_action, user_store
+from reelradar.api.user_routes import ACTIONS, record_action, record_rating, user_store
 from reelradar.catalog.chart_links import link_entry, unlink_entry
+from reelradar.catalog.people import ROLE_TITLES, person_card
 from reelradar.catalog.query import title_card
 from reelradar.catalog.search import search_titles
 from reelradar.config import Settings
 from reelradar.errors import BadInput, ReelradarError
 from reelradar.model import Profile, TitleCard
 from reelradar.users.actions import YourHistory, history_marks
-from reelradar.web import extras
+from reelradar.web import extras, title_parts
 from reelradar.web.facets import facets
 from reelradar.web.render import error_page, make_templates, page, query_url
-from reelradar.web.urls import title_url
+from reelradar.web.urls import person_url, title_url
 
 log = logging.getLogger("reelradar.web")
 
@@ -138,20 +139,23 @@ async def title_page(
     profile = profile_or_default(request, settings)
     yours = (profile.country, tuple(profile.services), tuple(profile.offer_types))
 
-    def catalog_parts() -> tuple[TitleCard, Markup]:
+    def catalog_parts() -> tuple[TitleCard, Markup, dict[str, Any]]:
         card = title_card(con, title_id)
         graph, universe = extras.universe(con, card)
+        head = {"people": title_parts.people(con, card), "known": title_parts.known_facts(con, card)}
         body = request.app.state.templates.env.get_template("_title_body.html").render(
             card=card, plot=extras.chart_plot(con, card), profile=profile, graph=graph, universe=universe,
-            where=extras.where_to_watch(con, card, profile), people=extras.people(card), kind_words=KIND_WORDS,
+            where=extras.where_to_watch(con, card, profile), kind_words=KIND_WORDS,
+            related=title_parts.related(con, card, universe), **head,
             available=availability_of(con, [card.id], profile_filters(profile)).get(card.id))
-        return card, Markup(body)
+        return card, Markup(body), head
 
-    # Everything but the header and its buttons depends on the catalog and the profile's country and
-    # services alone: rendered once per catalog version (autoescaped like every template).
-    card, body = await memo_async(request, ("title", title_id, yours), catalog_parts)
-    return page(request, "title.html", card=card, body=body, profile=profile,
-                state=extras.title_state(request, card.id))
+    # Everything but the person's own state (buttons, rating) depends on the catalog and the profile's
+    # country and services alone: rendered once per catalog version (autoescaped like every template).
+    card, body, head = await memo_async(request, ("title", title_id, yours), catalog_parts)
+    return page(request, "title.html", card=card, body=body, profile=profile, **head,
+                state=extras.title_state(request, card.id), rating=title_parts.your_rating(request, card.id),
+                steps=title_parts.RATING_STEPS)
 
 
 @router.get("/title/{title_id}/similar")
@@ -179,10 +183,33 @@ def title_action(
     if action not in ACTIONS:
         raise BadInput(f"unknown action {action!r}")
     record_action(request, con, title_id, action)
+    return _actions_answer(request, title_id, action)
+
+
+@router.post("/title/{title_id}/rating")
+def title_rating(
+    request: Request, title_id: str, rating: float = Form(...), csrf: str | None = Form(None),
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """The rating form: five stars in halves, as ``PUT /api/v1/titles/{id}/rating`` takes them."""
+    check_state_change(request, csrf)
+    record_rating(request, con, title_id, rating, 5.0)
+    return _actions_answer(request, title_id, "rated")
+
+
+def _actions_answer(request: Request, title_id: str, done: str) -> Response:
+    """After a button or the rating form: the page again (plain form) or the buttons alone (htmx)."""
     if request.headers.get("hx-request") != "true":
         return RedirectResponse(title_url(title_id), status_code=303)
     return page(request, "_actions.html", card_id=title_id, state=extras.title_state(request, title_id),
-                done=action)
+                rating=title_parts.your_rating(request, title_id), steps=title_parts.RATING_STEPS, done=done)
+
+
+@router.get("/person/{person_id}")
+def person_page(request: Request, person_id: str, con: duckdb.DuckDBPyConnection = Depends(catalog)) -> Response:
+    """A person: their credits in the catalog by role, newest first, with the characters they play."""
+    person = memo(request, ("person", person_id), lambda: person_card(con, person_id))
+    return page(request, "person.html", person=person, marks=your_history(request).marks)
 
 
 @router.post("/chart-link")
@@ -299,6 +326,8 @@ def install(app: FastAPI) -> None:
     """Add the pages to ``app``; its error handlers render error pages through this module."""
     app.state.templates = make_templates()
     app.state.templates.env.globals["chip_url"] = chip_url
+    app.state.templates.env.filters["person_url"] = person_url
+    app.state.templates.env.globals["role_titles"] = ROLE_TITLES
     app.state.render_error_page = error_page
     app.include_router(router)
 

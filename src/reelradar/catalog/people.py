@@ -1,0 +1,217 @@
+"""People of the catalog: a person with their credits by role and year; the cast of a title in billing
+order (or, where no source gives one, said so and ordered by how present each person is in the
+catalog); the other titles of a title's lead people ("more with …").
+
+Billing order is the credit's ``ordering`` (IMDb's title.principals, TMDB's cast order, hand-entered
+slices). Many sources list a cast without it (the demo's Wikidata films are alphabetical): then no
+order is invented, the page says the order is unknown and lists first the people with the most titles
+in the catalog, a fact of the catalog itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from reelradar.analytics.explain import Labels
+from reelradar.catalog.search import normalize
+from reelradar.errors import NotFound
+from reelradar.model import Credit
+
+# Roles in the order a person page and a title page list them.
+ROLE_ORDER = ("director", "creator", "writer", "author", "actor", "producer")
+ROLE_TITLES = {"director": ("Director", "Directors"), "creator": ("Creator", "Creators"),
+               "writer": ("Writer", "Writers"), "author": ("Author of the source", "Authors of the source"),
+               "actor": ("Actor", "Cast"), "producer": ("Producer", "Producers")}
+PER_ROLE_MAX = 300  # credits listed per role on a person page; the rest counted
+
+
+@dataclass
+class PersonCredit:
+    """One credit of a person: the title, what they did there, and who says so."""
+
+    title_id: str
+    title: str
+    year: int | None
+    kind: str
+    role: str
+    character: str | None
+    ordering: int | None
+    source: str
+
+
+@dataclass
+class EpisodeCredits:
+    """Credits on episodes (or seasons) of one series, counted rather than listed."""
+
+    series_id: str | None
+    series: str
+    role: str
+    count: int
+
+
+@dataclass
+class PersonCard:
+    """A person and their credits in the catalog, grouped by role (the most credited role first), newest
+    first."""
+
+    id: str
+    name: str
+    birth_year: int | None
+    death_year: int | None
+    professions: list[str]
+    source: str
+    roles: list[tuple[str, list[PersonCredit]]] = field(default_factory=list)
+    more: dict[str, int] = field(default_factory=dict)  # role -> credits beyond PER_ROLE_MAX
+    episodes: list[EpisodeCredits] = field(default_factory=list)
+
+    def title_count(self) -> int:
+        return len({c.title_id for _, credits in self.roles for c in credits}) + sum(self.more.values())
+
+
+def person_card(con: duckdb.DuckDBPyConnection, person_id: str) -> PersonCard:
+    """``person_id`` with every credit the catalog holds for them (NotFound when unknown)."""
+    row = con.execute(
+        """SELECT id, name, birth_year, death_year, professions, source FROM person WHERE id = ?
+           ORDER BY source LIMIT 1""", [person_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no person with id {person_id!r}")
+    labels = Labels(con)
+    card = PersonCard(row[0], row[1], row[2], row[3], list(row[4] or []), labels.name(row[5]))
+    rows = con.execute(
+        """SELECT DISTINCT c.title_id, t.title, t.year, t.kind, c.role, c."character", c.ordering, c.source,
+                  t.parent_id, p.title
+           FROM credit c JOIN title t ON t.id = c.title_id LEFT JOIN title p ON p.id = t.parent_id
+           WHERE c.person_id = ?""", [person_id]).fetchall()
+    grouped: dict[str, dict[str, PersonCredit]] = {}
+    episodes: dict[tuple[str | None, str, str], int] = {}
+    for tid, title, year, kind, role, character, ordering, source, parent, parent_title in rows:
+        if kind in ("episode", "season"):
+            key = (parent, parent_title or "a series not in the catalog", role)
+            episodes[key] = episodes.get(key, 0) + 1
+            continue
+        seen = grouped.setdefault(role, {})
+        old = seen.get(tid)
+        if old is None or (old.character is None and character):  # two sources of one credit: keep the fuller
+            seen[tid] = PersonCredit(tid, title, year, kind, role, character, ordering, labels.name(source))
+    order = {r: i for i, r in enumerate(ROLE_ORDER)}
+    # what they did most first (an actor who directed twice is an actor first), then the usual order
+    for role in sorted(grouped, key=lambda r: (-len(grouped[r]), order.get(r, len(order)), r)):
+        credits = sorted(grouped[role].values(), key=lambda c: (c.year is None, -(c.year or 0), c.title))
+        card.roles.append((role, credits[:PER_ROLE_MAX]))
+        if len(credits) > PER_ROLE_MAX:
+            card.more[role] = len(credits) - PER_ROLE_MAX
+    card.episodes = [EpisodeCredits(s, name, role, n)
+                     for (s, name, role), n in sorted(episodes.items(), key=lambda kv: (-kv[1], kv[0][1]))]
+    return card
+
+
+@dataclass
+class Cast:
+    """A title's people as a page shows them: the actors in billing order where a source gives one, the
+    crew by role, and how the actors are ordered when no source gives the billing."""
+
+    actors: list[Credit] = field(default_factory=list)
+    crew: list[tuple[str, list[Credit]]] = field(default_factory=list)
+    order_note: str | None = None  # None: billing order as the source gives it
+    titles_of: dict[str, int] = field(default_factory=dict)  # person id -> titles in the catalog (when counted)
+
+    def lead(self, n: int = 12) -> list[Credit]:
+        return self.actors[:n]
+
+    def rest(self, n: int = 12) -> list[Credit]:
+        return self.actors[n:]
+
+
+def title_counts(con: duckdb.DuckDBPyConnection, person_ids: list[str]) -> dict[str, int]:
+    """How many titles (films and series; not episodes) each person has a credit on in the catalog."""
+    if not person_ids:
+        return {}
+    return dict(con.execute(
+        """SELECT c.person_id, count(DISTINCT c.title_id) FROM credit c JOIN title t ON t.id = c.title_id
+           WHERE c.person_id IN (SELECT unnest(?)) AND t.kind NOT IN ('episode', 'season') GROUP BY 1""",
+        [person_ids]).fetchall())
+
+
+def _surname(name: str) -> str:
+    return normalize(name.rsplit(" ", 1)[-1])
+
+
+def cast_of(con: duckdb.DuckDBPyConnection, credits: list[Credit]) -> Cast:
+    """The people of a title (its card's credits) as a page lists them. One person credited by two
+    sources (the same name in the same role) is shown once, with the billing and character either gives."""
+    merged: dict[tuple[str, str], Credit] = {}
+    for c in credits:
+        key = (c.role, normalize(c.name))
+        old = merged.get(key)
+        if old is None:
+            merged[key] = Credit(c.person_id, c.name, c.role, c.character, c.ordering, c.source)
+            continue
+        if old.ordering is None and c.ordering is not None:
+            old.person_id, old.ordering, old.source = c.person_id, c.ordering, c.source
+        old.character = old.character or c.character
+    cast = Cast()
+    actors = [c for c in merged.values() if c.role == "actor"]
+    billed = sorted((c for c in actors if c.ordering is not None), key=lambda c: c.ordering or 0)
+    unbilled = [c for c in actors if c.ordering is None]
+    if unbilled:
+        cast.titles_of = title_counts(con, [c.person_id for c in unbilled])
+        unbilled.sort(key=lambda c: (-cast.titles_of.get(c.person_id, 0), _surname(c.name), c.name))
+        sources = sorted({c.source for c in unbilled})
+        said = " and ".join(sources)
+        if billed:
+            first = billed[0].name if len(billed) == 1 else f"the first {len(billed)}"
+            cast.order_note = (f"Billing order is given for {first} only; {said} gives none for the others, "
+                               "listed with those of the most titles in this catalog first.")
+        else:
+            cast.order_note = (f"Billing order unknown: {said} lists this cast without one. Listed with the "
+                               "people of the most titles in this catalog first.")
+    cast.actors = billed + unbilled
+    order = {r: i for i, r in enumerate(ROLE_ORDER)}
+    by_role: dict[str, list[Credit]] = {}
+    for c in merged.values():
+        if c.role != "actor":
+            by_role.setdefault(c.role, []).append(c)
+    cast.crew = [(r, sorted(by_role[r], key=lambda c: (c.ordering is None, c.ordering or 0)))
+                 for r in sorted(by_role, key=lambda r: (order.get(r, len(order)), r))]
+    return cast
+
+
+@dataclass
+class MoreWith:
+    """Other titles of one of a title's lead people, best known first."""
+
+    person_id: str
+    name: str
+    role: str
+    titles: list[tuple[str, str, int | None]]  # (id, title, year)
+    total: int  # their other titles in the catalog
+
+
+def more_with(con: duckdb.DuckDBPyConnection, title_id: str, people: list[Credit], per_person: int = 4) -> list[MoreWith]:
+    """For each of ``people`` (a title's lead credits), their best-known other titles in the catalog
+    (most reviews and votes first, then newest); people with no other title are left out."""
+    ids = list(dict.fromkeys(c.person_id for c in people))
+    if not ids:
+        return []
+    scored = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'title_score'").fetchone()[0])  # type: ignore[index]
+    evidence = "(SELECT s.evidence FROM title_score s WHERE s.title_id = t.id LIMIT 1)" if scored else "NULL"
+    rows = con.execute(
+        f"""WITH mine AS (
+              SELECT DISTINCT c.person_id, t.id, t.title, t.year, {evidence} AS evidence
+              FROM credit c JOIN title t ON t.id = c.title_id
+              WHERE c.person_id IN (SELECT unnest(?)) AND c.title_id <> ? AND t.kind NOT IN ('episode', 'season'))
+            SELECT person_id, id, title, year, total FROM (
+              SELECT person_id, id, title, year, count(*) OVER (PARTITION BY person_id) AS total,
+                     row_number() OVER (PARTITION BY person_id
+                                        ORDER BY evidence DESC NULLS LAST, year DESC NULLS LAST, title) AS n
+              FROM mine)
+            WHERE n <= ? ORDER BY person_id, n""",
+        [ids, title_id, per_person]).fetchall()
+    found: dict[str, MoreWith] = {}
+    by_id = {c.person_id: c for c in reversed(people)}
+    for pid, tid, title, year, total in rows:
+        c = by_id[pid]
+        found.setdefault(pid, MoreWith(pid, c.name, c.role, [], int(total))).titles.append((tid, title, year))
+    return [found[i] for i in ids if i in found]
