@@ -138,3 +138,17 @@ def test_uploads_over_the_limit_are_refused_while_read(own_demo: Settings) -> No
         assert r.status_code == 413 and r.json()["error"]["kind"] == "too_large"
     with UserStore(settings.users_path) as store:
         assert store.interactions() == []
+
+
+def test_the_profile_route_checks_country_and_services_as_the_cli_does(app_client: tuple[TestClient, str],
+                                                                       own_demo: Settings) -> None:
+    c, token = app_client
+    auth = {"Authorization": f"Bearer {token}"}
+    r = c.put("/api/v1/profile", json={"country": "XX", "services": ["Netflix"]}, headers=auth)
+    assert r.status_code == 400 and "is not a country" in r.json()["error"]["message"]
+    r = c.put("/api/v1/profile", json={"country": "US", "services": ["Netflx"]}, headers=auth)
+    assert r.status_code == 400 and "did you mean Netflix?" in r.json()["error"]["message"]
+    with UserStore(own_demo.users_path) as store:  # nothing of a refused profile was kept
+        assert store.profile().services == []
+    r = c.put("/api/v1/profile", json={"country": "us", "services": ["prime video", " ", "Netflix"]}, headers=auth)
+    assert r.status_code == 200 and r.json()["services"] == ["Prime Video", "Netflix"]

@@ -12,6 +12,7 @@ import duckdb
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from reelradar.analytics.filters import check_country, check_services
 from reelradar.api.deps import catalog
 from reelradar.api.errors import ErrorResponse, NotAvailable
 from reelradar.api.security import check_state_change
@@ -111,10 +112,12 @@ def get_profile(request: Request) -> Profile:
 
 
 @router.put("/profile", response_model=Profile, summary="Change the profile (needs the token)")
-def put_profile(body: ProfileIn, request: Request) -> Profile:
+def put_profile(body: ProfileIn, request: Request, con: duckdb.DuckDBPyConnection = Depends(catalog)) -> Profile:
+    """The whole profile, checked as the CLI's ``profile`` checks it: a real country code, and services
+    reelradar knows (spelled as it spells them; an unknown one is refused with the nearest names)."""
     check_state_change(request)
-    profile = Profile(name=body.name, country=body.country.upper() if body.country else None,
-                      services=[s.strip() for s in body.services if s.strip()], offer_types=list(body.offer_types))
+    profile = Profile(name=body.name, country=check_country(body.country) if body.country else None,
+                      services=check_services(con, body.services), offer_types=list(body.offer_types))
     user_store(request).save_profile(profile)
     return profile
 
