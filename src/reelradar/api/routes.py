@@ -6,15 +6,17 @@ lists are pages (``offset``, ``limit``, ``next_offset``).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import duckdb
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
+from reelradar.analytics.availability import current_profile, profile_filters
 from reelradar.analytics.filters import Filters
 from reelradar.analytics.hot import LeftOut
-from reelradar.analytics.picks import MODES, hot_picks, picks
+from reelradar.analytics.picks import MODES, hot_picks, pick_list, picks
 from reelradar.api.cache import cached_body, cached_json, cached_page, json_response, query_key
 from reelradar.api.deps import Page, PageParams, catalog_read, page_params, paginate, settings_of
 from reelradar.api.errors import ErrorResponse
@@ -77,6 +79,10 @@ class PicksPage(Page[Pick]):
     as_of_text: str | None = None
     left_out: list[LeftOut] = Field(default_factory=list)
     left_out_text: str | None = None
+    services: dict[str, object] | None = Field(
+        None, description="With services (``service`` or ``profile``): of the titles the filter checked, how "
+                          "many are on them, only elsewhere (left out) and of unknown availability (kept, marked).")
+    notes: list[str] = Field(default_factory=list, description="What narrowed the list, in words.")
 
 
 @router.get("/picks", response_model=PicksPage, summary="Picks: under the radar, most acclaimed, or breaking out")
@@ -84,6 +90,9 @@ async def picks_route(
     request: Request,
     response: Response,
     mode: str = Query("radar", description=f"One of {', '.join(MODES)}."),
+    use_profile: bool = Query(False, alias="profile", description=(
+        "Narrow to the stored profile's services, country and offer types, as the web page and the CLI do "
+        "(``service`` and ``country`` given here win).")),
     filters: Filters = Depends(filters_from_query),
     page: PageParams = Depends(page_params),
     settings: Settings = Depends(settings_of),
@@ -92,14 +101,37 @@ async def picks_route(
     """The picks of ``reelradar picks`` (radar: acclaimed, little known; top: most acclaimed; hot: breaking
     out in the charts now, with the chart day it stands on), each with its one-line reason and the
     numbers behind it."""
+    key: tuple[object, ...] = ()
+    if use_profile:
+        profile = current_profile(settings)
+        filters = profile_filters(profile, filters, services=filters.services, country=filters.country)
+        key = ("profile", tuple(profile.services), profile.country, tuple(profile.offer_types))
     if mode == "hot":
-        return await _hot_route(request, response, filters, page, settings, con)
-    return await cached_page(request, response, page, lambda offset, n: picks(
-        con, settings, mode=mode, filters=filters, limit=n, offset=offset))
+        return await _hot_route(request, response, filters, page, settings, con, key)
+    if not filters.services:
+        return await cached_page(request, response, page, lambda offset, n: picks(
+            con, settings, mode=mode, filters=filters, limit=n, offset=offset))
+
+    def compute() -> PicksPage:  # narrowed to services: the page says how many titles it could check
+        found = pick_list(con, settings, mode=mode, filters=filters, limit=page.limit + 1, offset=page.offset)
+        more = len(found.items) > page.limit
+        return PicksPage(items=found.items[:page.limit], offset=page.offset, limit=page.limit,
+                         next_offset=page.offset + page.limit if more else None,
+                         services=found.services.to_dict() if found.services else None, notes=found.notes())
+
+    body = await cached_body(request, ("picks", mode, query_key(request), *key), compute)
+    return json_response(body, response, {"ETag": _etag(request, key)} if key else None)
+
+
+def _etag(request: Request, key: tuple[object, ...], *more: object) -> str:
+    """An answer that depends on the profile as well as the catalog names both: a copy kept from before
+    the profile changed is not matched (``catalog_read`` only answers 304 to the catalog's own tag)."""
+    digest = hashlib.sha1(repr((key, more)).encode()).hexdigest()[:12]
+    return f'W/"{request.state.catalog_version}-{digest}"'
 
 
 async def _hot_route(request: Request, response: Response, filters: Filters, page: PageParams, settings: Settings,
-                     con: duckdb.DuckDBPyConnection) -> Response:
+                     con: duckdb.DuckDBPyConnection, key: tuple[object, ...] = ()) -> Response:
     """Hot picks say how old their chart data is today, so the answer is kept per day as well as per
     catalog file, and its ETag names the day (a copy from yesterday is not today's answer)."""
     today = date.today()
@@ -110,8 +142,9 @@ async def _hot_route(request: Request, response: Response, filters: Filters, pag
                          stale=hot.stale, as_of_text=hot.as_of_text(), left_out=hot.left_out,
                          left_out_text=hot.left_out_text())
 
-    body = await cached_body(request, ("picks-hot", today, query_key(request)), compute)
-    return json_response(body, response, {"ETag": f'W/"{request.state.catalog_version}-{today}"'})
+    body = await cached_body(request, ("picks-hot", today, query_key(request), *key), compute)
+    tag = _etag(request, key, today) if key else f'W/"{request.state.catalog_version}-{today}"'
+    return json_response(body, response, {"ETag": tag})
 
 
 @router.get("/facets", response_model=Facets, summary="Values the lists can be filtered by")
