@@ -50,6 +50,21 @@ class SourceFailure(ReelradarError):
         self.retryable = retryable
 
 
+class Unreachable(SourceFailure):
+    """A source's host could not be reached at all: its name does not resolve, the connection is
+    refused, or none opens within the timeout. Nothing was sent, so there is nothing to resume and
+    waiting seconds between retries rarely helps; ``hint`` is the next step a command can offer
+    (a local file instead), added with ``with_hint``."""
+
+    def __init__(self, host: str, reason: str, *, hint: str = "") -> None:
+        super().__init__(f"cannot reach {host} ({reason})" + (f": {hint}" if hint else ""), retryable=True)
+        self.host, self.reason, self.hint = host, reason, hint
+
+    def with_hint(self, hint: str) -> Unreachable:
+        """The same failure, its message ending with ``hint`` (what to do instead)."""
+        return Unreachable(self.host, self.reason, hint=hint)
+
+
 class CatalogError(ReelradarError):
     """The catalog file is missing, corrupt or of another schema version."""
 

@@ -5,6 +5,11 @@ reach a log line, an error message or a cache file.
 The cache keeps successful answers under ``<cache_dir>/http/<host>/``. An answer younger than the
 ``max_age`` a caller asks for is reused without a request; an older one is revalidated with its
 ``ETag`` / ``Last-Modified`` when the server gave them (a 304 reuses the stored body).
+
+A host that cannot be reached at all (its name does not resolve, the connection is refused or none
+opens within ``CONNECT_TIMEOUT``) is tried ``CONNECT_RETRIES`` more time after a short wait and then
+reported as ``Unreachable``: when the network is down, backing off for a minute only delays the news.
+Answers that say "later" (429, 5xx) and reads that time out keep the full retries with backoff.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import logging
 import os
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -27,11 +33,14 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from reelradar import __version__
-from reelradar.errors import NotFound, SourceFailure
+from reelradar.errors import NotFound, SourceFailure, Unreachable
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+CONNECT_RETRIES = 1  # one quick second try of a host that did not answer at all (a blip, not an outage)
+CONNECT_RETRY_WAIT = 0.5  # seconds, at most, before that second try
+CONNECT_TIMEOUT = 10.0  # seconds, at most, for a connection to open (the whole request has http_timeout)
 _SECRETS: set[str] = set()  # every secret a client was given, kept out of every log line
 
 
@@ -120,6 +129,25 @@ class RateLimiter:
             self.sleep(slot - now)
 
 
+def unreachable(host: str, exc: httpx.TransportError) -> Unreachable:
+    """The ``Unreachable`` failure for a connection to ``host`` that never opened, its reason in words."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return Unreachable(host, "its name does not resolve: offline?")
+        if isinstance(cause, ConnectionRefusedError):
+            return Unreachable(host, "connection refused")
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.TimeoutException):
+        return Unreachable(host, "no connection opened in time: offline?")
+    return Unreachable(host, "no connection: offline?")
+
+
+def connect_timeout(timeout: float) -> httpx.Timeout:
+    """``timeout`` for the whole of a request, of which at most ``CONNECT_TIMEOUT`` for the connection."""
+    return httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT))
+
+
 def user_agent(contact: str | None = None) -> str:
     """A User-Agent naming reelradar, its version and, when given, a contact (Wikimedia asks for one)."""
     base = f"reelradar/{__version__} (what-to-watch engine; python-httpx/{httpx.__version__})"
@@ -167,7 +195,7 @@ class HttpClient:
         self.stats = HttpStats()
         self._limiters = {host: RateLimiter(rate) for host, rate in (rate_limits or {}).items()}
         self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout), headers={"User-Agent": user_agent(contact)},
+            timeout=connect_timeout(timeout), headers={"User-Agent": user_agent(contact)},
             follow_redirects=True, transport=transport,
         )
 
@@ -216,11 +244,21 @@ class HttpClient:
                 extra["If-None-Match"] = stored.headers["etag"]
             if stored.headers.get("last-modified"):
                 extra["If-Modified-Since"] = stored.headers["last-modified"]
-        attempt = 0
+        attempt = connect_failures = 0
         while True:
             wait: float | None = None
             try:
                 response = self._send(method, url, host, params, data, extra)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # the connection never opened: one quick second try, then say so (no backoff)
+                if connect_failures >= CONNECT_RETRIES:
+                    raise unreachable(host, exc) from None
+                connect_failures += 1
+                self.stats.retries += 1
+                self.stats.waits.append(wait := min(self.backoff, CONNECT_RETRY_WAIT))
+                log.info("retrying %s in %.1f s (no connection)", shown, wait)
+                self.sleep(wait)
+                continue
             except httpx.TimeoutException:
                 problem, status, wait = f"{shown} timed out", 0, None
             except httpx.TransportError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -49,6 +50,16 @@ def schema_sql() -> str:
     return resources.files("reelradar.catalog").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
+ADDED_TABLES = ("title_media",)  # tables of schema.sql that catalogs of the same version may lack
+
+
+def added_table(name: str) -> str:
+    """The ``CREATE TABLE IF NOT EXISTS`` of one of ``ADDED_TABLES``, as schema.sql writes it."""
+    found = re.search(rf"^CREATE TABLE {name} \(.*?\n\);", schema_sql(), re.DOTALL | re.MULTILINE)
+    assert found and name in ADDED_TABLES, name
+    return found.group(0).replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
+
+
 def open_catalog(path: Path) -> duckdb.DuckDBPyConnection:
     """Open an existing catalog read-only, refusing a missing, corrupt or incompatible file."""
     if not path.exists():
@@ -82,6 +93,11 @@ def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             f"catalog {path} has schema version {found}, {newer} one than this reelradar's "
             f"{SCHEMA_VERSION}: {action}"
         )
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the catalog holds ``name`` (derived tables and those some sources add may be missing)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
 
 
 def catalog_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -1,15 +1,23 @@
-"""Read a title whole: its facts, credits, relations, offers, chart history and scores."""
+"""Read a title whole: its facts, credits, relations, offers, chart history, images and trailers, and scores."""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 import duckdb
 
 from reelradar.analytics.explain import Labels
 from reelradar.analytics.picks import explain_title
 from reelradar.catalog.chart_links import ChartEntryView, possible_for
+from reelradar.catalog.db import has_table
 from reelradar.errors import NotFound
 from reelradar.model import ChartNote, ChartPoint, Credit, Offer, Relation, TitleCard
 
+MEDIA_TABLE = "title_media"  # added after schema version 1: an older catalog has none (sources/publish.py)
+# Where a trailer is watched, by the site TMDB names, and the keys that site uses (anything else is not linked).
+WATCH_URLS = {"YouTube": ("https://www.youtube.com/watch?v={key}", re.compile(r"^[A-Za-z0-9_-]{6,20}$")),
+              "Vimeo": ("https://vimeo.com/{key}", re.compile(r"^[0-9]{1,12}$"))}
 ROLE_ORDER = "CASE c.role WHEN 'creator' THEN 0 WHEN 'author' THEN 1 WHEN 'director' THEN 2 WHEN 'writer' THEN 3 ELSE 4 END"
 
 
@@ -80,7 +88,40 @@ def title_card(con: duckdb.DuckDBPyConnection, title_id: str) -> TitleCard:
     ]
     card.chart_notes = [chart_note(v) for v in possible_for(con, title_id)]
     card.pick = explain_title(con, title_id)
+    card.media = title_media(con, title_id, labels)
     return card
+
+
+def has_media_table(con: duckdb.DuckDBPyConnection) -> bool:
+    return has_table(con, MEDIA_TABLE)
+
+
+def watch_url(site: str | None, key: str) -> str | None:
+    """The page a trailer is watched on (a plain link, never an embed); None for a site or key we do not know."""
+    known = WATCH_URLS.get(site or "")
+    return known[0].format(key=key) if known and known[1].match(key) else None
+
+
+def title_media(con: duckdb.DuckDBPyConnection, title_id: str, labels: Labels | None = None) -> list[dict[str, Any]]:
+    """The title's poster, backdrop and trailers (in the order kept), each with its source and date;
+    none in a catalog without the table."""
+    if not has_media_table(con):
+        return []
+    labels = labels or Labels(con)
+    out = []
+    for kind, site, ref, name, language, published, source, fetched in con.execute(
+        """SELECT kind, site, path_or_key, name, language, published_at, source, fetched_at FROM title_media
+           WHERE title_id = ? ORDER BY CASE kind WHEN 'poster' THEN 0 WHEN 'backdrop' THEN 1 ELSE 2 END,
+                 ordering NULLS LAST, path_or_key""",
+        [title_id],
+    ).fetchall():
+        url = watch_url(site, ref) if kind == "trailer" else None
+        if kind == "trailer" and url is None:
+            continue
+        out.append({"kind": kind, "site": site, "path_or_key": ref, "url": url, "name": name, "language": language,
+                    "published_at": published.date() if published else None,
+                    "provenance": labels.provenance(source, None, fetched.date() if fetched else None)})
+    return out
 
 
 def chart_note(v: ChartEntryView) -> ChartNote:

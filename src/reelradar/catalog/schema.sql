@@ -142,3 +142,11 @@ CREATE TABLE title_network (
     title_id VARCHAR NOT NULL, network VARCHAR NOT NULL, network_id VARCHAR, role VARCHAR,
     source VARCHAR NOT NULL, fetched_at TIMESTAMP
 );
+-- Posters, backdrops (TMDB image paths) and trailers (a site and its video key) of a title. Added after
+-- schema version 1 was first written: older catalogs get it when a source first writes it
+-- (sources/publish.py, ``added_table``), and readers check that it exists.
+CREATE TABLE title_media (
+    title_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, site VARCHAR, path_or_key VARCHAR NOT NULL,
+    name VARCHAR, language VARCHAR, published_at TIMESTAMP, ordering INTEGER, source VARCHAR NOT NULL,
+    fetched_at TIMESTAMP
+);

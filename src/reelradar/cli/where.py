@@ -124,18 +124,24 @@ def print_changes(c: Changes) -> None:
 
 
 def print_report(r: UpdateReport, json: bool) -> None:
+    """What an update did. An update where nothing worked never gets here: the source raised (exit 4)."""
     if json:
         emit_json(r)
         return
     note(f"{r.source}: {r.followed} titles followed, {r.fetched} fetched, {r.unchanged} unchanged, "
          f"{len(r.gone)} gone, {len(r.failed)} failed; {r.requests} requests ({r.cache_hits} from cache, "
          f"{r.retries} retries) in {r.seconds:.1f} s")
-    for key, reason in list(r.failed.items())[:10]:
-        note(f"  failed {key}: {reason}")
+    by_reason: dict[str, list[str]] = {}  # when the network goes away, hundreds fail for one reason
+    for key, reason in r.failed.items():
+        by_reason.setdefault(reason, []).append(key)
+    for reason, keys in list(by_reason.items())[:10]:
+        more = f" and {len(keys) - 1:,} more" if len(keys) > 1 else ""
+        note(f"  failed {keys[0]}{more}: {reason}")
     for text in r.notes:
         note(f"  {text}")
-    if r.rows:
-        note("  rows: " + ", ".join(f"{t} {n:,}" for t, n in sorted(r.rows.items()) if n))
+    written = [f"{t} {n:,}" for t, n in sorted(r.rows.items()) if n]
+    if written:
+        note("  rows: " + ", ".join(written))
 
 
 @contextlib.contextmanager

@@ -4,6 +4,9 @@ request after an interruption, checked (gzip files are decompressed as they arri
 corrupt body is caught before use) and only then renamed over the previous copy. A failed download
 leaves the previous file exactly as it was.
 
+A host that cannot be reached at all is ``Unreachable`` (tried once: nothing was sent, so nothing can
+resume); "run again to resume" is said only when part of the file is kept.
+
 Files beside ``dest``: ``dest.meta.json`` (validators of the complete file), ``dest.part`` (an
 interrupted download) and ``dest.part.json`` (the validators the partial body belongs to).
 """
@@ -26,6 +29,7 @@ import httpx
 from reelradar import __version__
 from reelradar.catalog.db import fsync_file
 from reelradar.errors import SourceFailure
+from reelradar.http import connect_timeout, host_of, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +152,7 @@ def fetch_file(
     part_meta_path = dest.with_name(dest.name + ".part.json")
     gz = dest.name.endswith(".gz") if check_gzip is None else check_gzip
     own_client = client is None
-    http = client or httpx.Client(timeout=timeout, follow_redirects=True)
+    http = client or httpx.Client(timeout=connect_timeout(timeout), follow_redirects=True)
     try:
         for attempt in (1, 2):  # a second attempt only after the server refused our Range (416)
             headers = {"User-Agent": user_agent, "Accept-Encoding": "identity"}
@@ -173,11 +177,16 @@ def fetch_file(
                         _drop_part(part, part_meta_path)
                         continue
                     return _receive(resp, url, dest, part, part_meta_path, meta_path, offset, gz, progress)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                raise unreachable(host_of(url), exc) from None
             except httpx.TimeoutException:
                 raise SourceFailure(f"download of {url} timed out after {timeout:g} s: try again later",
                                     retryable=True) from None
             except httpx.HTTPError as exc:
                 kept = part.stat().st_size if part.exists() else 0
+                if not kept:  # nothing to resume from: "run again" is all there is to say
+                    raise SourceFailure(f"download of {url} failed ({exc or type(exc).__name__}): try again later",
+                                        retryable=True) from None
                 raise SourceFailure(
                     f"download of {url} was interrupted ({exc}); {kept:,} bytes kept: run again to resume",
                     retryable=True,

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reelradar.config import Settings
-from reelradar.errors import BadInput, SourceFailure
+from reelradar.errors import BadInput, SourceFailure, Unreachable
 from reelradar.sources.base import SourceInfo
 from reelradar.sources.download import FetchResult, fetch_file
 
@@ -127,6 +127,8 @@ def download(
     for name in FILES:
         try:
             result = fetch_file(base + name, folder / name, progress=progress)
+        except Unreachable as exc:  # said once for all seven files, with the way round it
+            raise exc.with_hint("use --from DIR with the seven IMDb files downloaded") from None
         except SourceFailure as exc:
             raise SourceFailure(f"IMDb {name}: {exc.message}", retryable=exc.retryable) from None
         notify(f"{name}: {'downloaded' if result.changed else 'unchanged'} ({result.size:,} bytes)")

@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from reelradar import validate
 from reelradar.catalog.charts_store import CHART_SCHEMA
-from reelradar.errors import BadInput
+from reelradar.errors import BadInput, Unreachable
 from reelradar.sources.base import rows_to_table
 from reelradar.sources.demo import chart_points
 
@@ -70,6 +70,7 @@ class NetflixFile:
 # header-only file, or one cut short at a line boundary (10,560 rows -> 99), is no new history.
 SHRINK_LIMIT = 0.10
 DIGEST_KEY = "reelradar.netflix_sha256"  # Parquet metadata of a staged import: the file it was made from
+OFFLINE_HINT = "use --from FILE with a downloaded file"  # what `update netflix` can do without the network
 
 
 def check_shrink(parsed: NetflixFile, before: int, *, replace: bool = False) -> None:
@@ -311,9 +312,13 @@ def _assign_entries(rows: list[dict[str, object]]) -> None:
 
 def fetch_one(base_url: str, cache_dir: Path, name: str, *, progress: bool = False) -> tuple[Path, bool]:
     """Download Netflix file ``name`` into ``cache_dir/netflix`` with a conditional GET (ETag and
-    Last-Modified kept beside the file); return its path and whether it changed."""
+    Last-Modified kept beside the file); return its path and whether it changed. A host that cannot be
+    reached is ``Unreachable`` with the way round it (``--from FILE``)."""
     from reelradar.sources.download import fetch_file
 
     url = base_url.rstrip("/") + "/" + name
-    result = fetch_file(url, cache_dir / "netflix" / name, check_gzip=False, progress=progress)
+    try:
+        result = fetch_file(url, cache_dir / "netflix" / name, check_gzip=False, progress=progress)
+    except Unreachable as exc:
+        raise exc.with_hint(OFFLINE_HINT) from None
     return result.path, result.changed

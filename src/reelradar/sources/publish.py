@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reelradar.catalog.db import write_catalog
+from reelradar.catalog.db import ADDED_TABLES, added_table, write_catalog
 from reelradar.catalog.load import insert_table, record_source
 from reelradar.config import Settings
 from reelradar.sources.base import SourceInfo
@@ -27,6 +27,7 @@ OWNER_COLUMN = {
     "offer": "via", "rating": "via", "offer_seen": "via", "offer_check": "via",
     "title": "source", "person": "source", "credit": "source", "work": "source", "relation": "source",
     "series_status": "source", "season": "source", "title_keyword": "source", "title_network": "source",
+    "title_media": "source",
 }
 
 SOURCE_INFO = pa.schema([
@@ -74,6 +75,9 @@ def publish(
     staged.append(str(stage(settings.staged_dir, "source_info", producer, info_rows)))
     counts: dict[str, int] = {}
     with write_catalog(settings.catalog_path, start_from_current=True) as con:
+        for table in tables:
+            if table in ADDED_TABLES:  # an older catalog of this schema version may not have it yet
+                con.execute(added_table(table))
         for table, rows in tables.items():
             if table == "title_xid":
                 counts[table] = _add_new_xids(con, rows)

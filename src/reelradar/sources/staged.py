@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 STAGED_TABLES = ("title", "title_xid", "title_aka", "person", "credit", "work", "relation", "rating", "reach",
                  "chart_entry", "chart_link", "offer", "source_info",
-                 "offer_seen", "offer_check", "series_status", "season", "title_keyword", "title_network")
+                 "offer_seen", "offer_check", "series_status", "season", "title_keyword", "title_network",
+                 "title_media")
 
 
 class StagedSource:

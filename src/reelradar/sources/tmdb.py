@@ -31,7 +31,7 @@ from typing import Any
 
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.config import Settings
-from reelradar.errors import BadInput, SourceFailure
+from reelradar.errors import BadInput, SourceFailure, Unreachable
 from reelradar.http import HttpClient, HttpError, HttpNotFound, client_for, host_of
 from reelradar.sources.base import SourceInfo
 from reelradar.sources.idmap import Ids, resolve_ids
@@ -48,11 +48,12 @@ INFOS = [
                license="JustWatch data via the TMDB API; attribution to JustWatch required",
                credit="Where-to-watch data by JustWatch, via TMDB.", url="https://www.justwatch.com/"),
 ]
-APPEND = {"movie": "external_ids,keywords,credits,watch/providers",
-          "tv": "external_ids,keywords,aggregate_credits,watch/providers"}
+APPEND = {"movie": "external_ids,keywords,credits,watch/providers,videos",
+          "tv": "external_ids,keywords,aggregate_credits,watch/providers,videos"}
 EXPORT_FILES = {"movie": "movie_ids", "tv": "tv_series_ids"}
 CHANGES_WINDOW_DAYS = 14  # TMDB's change lists cover at most 14 days per query
 MAX_PAGES = 500  # TMDB serves at most 500 pages of any list
+OFFLINE_HINT = "nothing was changed; run it again when online"  # TMDB has no local files to load instead
 
 
 @dataclass
@@ -204,8 +205,10 @@ def update(
     progress: Callable[[int, int], None] | None = None,
 ) -> UpdateReport:
     """Refresh the followed TMDB titles (incrementally unless ``full``), stage the rows and apply them
-    to the live catalog. An authentication failure or a dead server fails the whole update and changes
-    nothing; a title that fails alone is reported and keeps its previous facts."""
+    to the live catalog. An authentication failure, a dead server or no network fails the whole update
+    and changes nothing; so does an update where every request failed. A title that fails alone is
+    reported and keeps its previous facts; when the network goes away mid-way, what was fetched is kept
+    and the rest is asked first next time."""
     if settings.tmdb_api_key is None or not settings.tmdb_api_key.get_secret_value().strip():
         raise BadInput("TMDB needs your own API key: set tmdb_api_key in the config file or "
                        "REELRADAR_TMDB_API_KEY (free at https://www.themoviedb.org/settings/api)")
@@ -245,6 +248,8 @@ def update(
             first = next(iter(report.failed.values()))
             raise SourceFailure(f"TMDB failed for all {len(report.failed)} titles due ({first}); nothing was changed",
                                 retryable=True)
+    except Unreachable as exc:
+        raise exc.with_hint(OFFLINE_HINT) from None
     finally:
         report.requests, report.cache_hits, report.retries = client.stats.requests, client.stats.cache_hits, client.stats.retries
         if own_client:
@@ -272,13 +277,18 @@ def _followed(api: TmdbApi, settings: Settings, today: date, from_catalog: set[s
               report: UpdateReport) -> tuple[list[str], dict[str, set[str] | None]]:
     exists: dict[str, set[str] | None] = {"movie": None, "tv": None}
     popular: list[tuple[float, str]] = []
+    asked, failures = 0, []  # the lists of titles to follow: when none answers, there is nothing to do
     if settings.tmdb_popular_titles > 0:
         for kind in ("movie", "tv"):
+            asked += 1
             try:
                 _, rows = api.export(kind, today, settings.http_cache_ttl)
+            except Unreachable:
+                raise
             except SourceFailure as exc:
                 if not exc.retryable:
                     raise
+                failures.append(exc.message)
                 report.notes.append(f"TMDB {kind} export skipped: {exc.message}")
                 continue
             exists[kind] = {f"{kind}:{r['id']}" for r in rows}
@@ -286,10 +296,15 @@ def _followed(api: TmdbApi, settings: Settings, today: date, from_catalog: set[s
         popular.sort(key=lambda p: (-p[0], p[1]))
     trending: list[str] = []
     if settings.tmdb_trending_pages:
+        asked += 1
         try:
             trending = api.trending(settings.tmdb_trending_pages, settings.http_cache_ttl)
         except HttpError as exc:
+            failures.append(exc.message)
             report.notes.append(f"TMDB trending skipped: {exc.message}")
+    if asked and len(failures) == asked and not from_catalog:
+        raise SourceFailure(f"TMDB answered none of the {asked} lists of titles to follow (id exports, trending): "
+                            f"{failures[0]}; nothing was changed", retryable=True)
     keys = [*sorted(from_catalog), *trending, *(k for _, k in popular[: settings.tmdb_popular_titles])]
     return list(dict.fromkeys(keys)), exists
 
@@ -323,6 +338,13 @@ def _fetch(api: TmdbApi, due: list[str], records: dict[str, dict[str, Any]], cou
             report.gone.append(key)
             records.pop(key, None)
             continue
+        except Unreachable as exc:
+            if report.fetched == 0:
+                raise
+            # the network went away mid-way: keep what came, ask for the rest first next time
+            report.failed.update(dict.fromkeys(due[i - 1:], exc.message))
+            report.notes.append(f"stopped after {report.fetched} of {len(due)} titles: {exc.message}")
+            return
         except SourceFailure as exc:
             if not exc.retryable:
                 raise

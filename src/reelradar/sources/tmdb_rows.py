@@ -1,14 +1,18 @@
 """TMDB details (API v3 JSON, with ``append_to_response``) turned into catalog rows.
 
 Pure functions: a details document in, rows for ``title``, ``title_xid``, ``series_status``,
-``season``, ``title_keyword``, ``title_network``, ``person``, ``credit``, ``rating`` and ``offer`` out.
-Unknown values stay NULL. Offers are JustWatch's data as TMDB carries it: ``source='justwatch'``,
-``via='tmdb'``, shown as "JustWatch via TMDB".
+``season``, ``title_keyword``, ``title_network``, ``person``, ``credit``, ``rating``, ``offer``,
+``title_media`` (poster, backdrop, trailers) and a film's collection (a ``work`` of kind 'film series'
+and a ``part_of_series`` relation to it) out. Unknown values stay NULL. Offers are JustWatch's data as
+TMDB carries it: ``source='justwatch'``, ``via='tmdb'``, shown as "JustWatch via TMDB".
+
+Trailers kept: YouTube or Vimeo videos of type Trailer or Teaser, official ones first, then the newest,
+at most ``TRAILERS_KEPT``. Images are kept as TMDB's paths only; the files are fetched when shown.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -17,6 +21,10 @@ TMDB = "tmdb"
 JUSTWATCH = "justwatch"
 MONETIZATIONS = ("flatrate", "free", "ads", "rent", "buy")
 CAST_KEPT = 30  # top-billed cast kept per title; the long tail adds rows, not answers
+TRAILERS_KEPT = 3
+TRAILER_SITES = ("YouTube", "Vimeo")
+TRAILER_TYPES = ("Trailer", "Teaser")
+COLLECTION_PREFIX = "tmdb:collection:"  # the work id of a TMDB collection ("The Godfather Collection")
 
 TS = pa.timestamp("s")
 SCHEMAS: dict[str, pa.Schema] = {
@@ -58,6 +66,20 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("title_id", pa.string()), ("country", pa.string()), ("provider", pa.string()),
         ("monetization", pa.string()), ("url", pa.string()), ("source", pa.string()), ("as_of", pa.date32()),
         ("via", pa.string()), ("fetched_at", TS),
+    ]),
+    # created on first write where missing (sources/publish.py): catalogs older than it keep opening
+    "title_media": pa.schema([
+        ("title_id", pa.string()), ("kind", pa.string()), ("site", pa.string()), ("path_or_key", pa.string()),
+        ("name", pa.string()), ("language", pa.string()), ("published_at", TS), ("ordering", pa.int32()),
+        ("source", pa.string()), ("fetched_at", TS),
+    ]),
+    "work": pa.schema([
+        ("id", pa.string()), ("kind", pa.string()), ("title", pa.string()), ("author_id", pa.string()),
+        ("author_name", pa.string()), ("source", pa.string()), ("fetched_at", TS),
+    ]),
+    "relation": pa.schema([
+        ("src", pa.string()), ("dst", pa.string()), ("kind", pa.string()), ("note", pa.string()),
+        ("source", pa.string()), ("fetched_at", TS),
     ]),
     "offer_seen": pa.schema([
         ("title_id", pa.string()), ("country", pa.string()), ("provider", pa.string()),
@@ -173,7 +195,53 @@ def title_rows(title_id: str, key: str, doc: dict[str, Any], fetched: datetime, 
             "fetched_at": fetched,
         })
     out["offer"] = offer_rows(title_id, doc, fetched)
+    out["title_media"] = media_rows(title_id, doc, fetched)
+    collection = doc.get("belongs_to_collection") if not tv else None
+    if isinstance(collection, dict) and collection.get("id") is not None and collection.get("name"):
+        work_id = f"{COLLECTION_PREFIX}{collection['id']}"
+        out["work"].append({"id": work_id, "kind": "film series", "title": collection["name"], "source": TMDB,
+                            "fetched_at": fetched})
+        # keyed by title_id like every other row, so a catalog title claiming this record takes it over
+        out["relation"].append({"title_id": title_id, "dst": work_id, "kind": "part_of_series",
+                                "note": collection["name"], "source": TMDB, "fetched_at": fetched})
     return out
+
+
+def moment(text: Any) -> datetime | None:
+    """A TMDB timestamp ("2025-06-01T16:00:00.000Z") as a naive UTC datetime."""
+    if not text or not isinstance(text, str):
+        return None
+    try:
+        value = datetime.fromisoformat(text)  # "Z" and fractions of a second included (Python 3.11)
+    except ValueError:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None, microsecond=0) if value.tzinfo else value.replace(microsecond=0)
+
+
+def trailers(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The videos kept of ``videos.results``: trailers and teasers on YouTube or Vimeo, official first, newest first."""
+    results = (doc.get("videos") or {}).get("results") or []
+    kept = [v for v in results if isinstance(v, dict) and v.get("key") and v.get("site") in TRAILER_SITES
+            and v.get("type") in TRAILER_TYPES]
+    kept.sort(key=lambda v: str(v.get("published_at") or ""), reverse=True)
+    kept.sort(key=lambda v: not v.get("official"))  # stable: official first, each group newest first
+    return kept[:TRAILERS_KEPT]
+
+
+def media_rows(title_id: str, doc: dict[str, Any], fetched: datetime) -> list[dict[str, Any]]:
+    """The poster and backdrop (TMDB image paths) and the kept trailers (site and key) of a details document."""
+    rows: list[dict[str, Any]] = []
+    for kind in ("poster", "backdrop"):
+        path = doc.get(f"{kind}_path")
+        if path and isinstance(path, str):
+            rows.append({"title_id": title_id, "kind": kind, "site": "TMDB", "path_or_key": path,
+                         "source": TMDB, "fetched_at": fetched})
+    for order, v in enumerate(trailers(doc), 1):
+        rows.append({"title_id": title_id, "kind": "trailer", "site": v["site"], "path_or_key": str(v["key"]),
+                     "name": v.get("name") or None, "language": v.get("iso_639_1") or None,
+                     "published_at": moment(v.get("published_at")), "ordering": order, "source": TMDB,
+                     "fetched_at": fetched})
+    return rows
 
 
 def _credits(title_id: str, doc: dict[str, Any], tv: bool, fetched: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -206,10 +274,16 @@ def _credits(title_id: str, doc: dict[str, Any], tv: bool, fetched: datetime) ->
 
 
 def trim(doc: dict[str, Any], countries: set[str] | None) -> dict[str, Any]:
-    """What reelradar keeps of a details document: no images, the top-billed cast, the kept countries."""
-    drop = {"backdrop_path", "poster_path", "production_companies", "belongs_to_collection", "images",
-            "videos", "homepage", "tagline", "last_episode_to_air"}
+    """What reelradar keeps of a details document: image paths (not images), the kept trailers, the
+    collection's id and name, the top-billed cast, the kept countries."""
+    drop = {"production_companies", "images", "homepage", "tagline", "last_episode_to_air"}
     out = {k: v for k, v in doc.items() if k not in drop}
+    if "videos" in out:
+        out["videos"] = {"results": [{k: v.get(k) for k in ("site", "key", "type", "official", "published_at",
+                                                            "iso_639_1", "name")} for v in trailers(out)]}
+    collection = out.get("belongs_to_collection")
+    if isinstance(collection, dict):
+        out["belongs_to_collection"] = {"id": collection.get("id"), "name": collection.get("name")}
     for name in ("aggregate_credits", "credits"):
         block = out.get(name)
         if isinstance(block, dict):
@@ -233,4 +307,7 @@ def trim(doc: dict[str, Any], countries: set[str] | None) -> dict[str, Any]:
 def to_tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
     """Row lists to Arrow tables with the catalog's column types."""
     # from_pylist with a schema takes the schema's columns by name (absent keys are NULL, others ignored)
+    rows = {**rows, "relation": [{**r, "src": r.get("title_id", r.get("src"))} for r in rows.get("relation", [])],
+            # the films of one collection each name it: one work row
+            "work": list({w["id"]: w for w in rows.get("work", [])}.values())}
     return {name: pa.Table.from_pylist(rows.get(name, []), schema=SCHEMAS[name]) for name in SCHEMAS}

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.config import Settings
-from reelradar.errors import SourceFailure
+from reelradar.errors import SourceFailure, Unreachable
 from reelradar.http import HttpClient, client_for, host_of
 from reelradar.sources.base import SourceInfo
 from reelradar.sources.idmap import resolve_ids
@@ -160,7 +160,9 @@ def seeds(settings: Settings, limit: int | None = None) -> list[tuple[str, str |
 def update(settings: Settings, *, client: HttpClient | None = None, limit: int | None = None,
            progress: Callable[[int, int], None] | None = None) -> UpdateReport:
     """Look the catalog's best-known titles up on Wikidata, stage the facts and apply them. A batch
-    that fails is reported and keeps the facts fetched for its titles last time."""
+    that fails is reported and keeps the facts fetched for its titles last time; when the first batch
+    fails (the endpoint is down, or cannot be reached) nothing changes. When the network goes away
+    mid-way, the batches left are reported failed without asking."""
     started = time.monotonic()
     own_client = client is None
     client = client or client_for(settings, rate_limits={host_of(settings.wikidata_sparql_url): settings.wikidata_rate_limit})
@@ -176,6 +178,13 @@ def update(settings: Settings, *, client: HttpClient | None = None, limit: int |
         for n, batch in enumerate(batches, 1):
             try:
                 fetch_batch(sparql, batch, facts)
+            except Unreachable as exc:
+                if report.fetched == 0:
+                    raise exc.with_hint("nothing was changed; run it again when online") from None
+                for m, rest in enumerate(batches[n - 1:], n):
+                    report.failed[f"batch {m} ({rest[0][0]} …)"] = exc.message
+                    failed_titles |= {b[0] for b in rest}
+                break
             except SourceFailure as exc:
                 if not exc.retryable or report.fetched == 0:  # nothing worked yet: the endpoint is down
                     raise

@@ -1,10 +1,11 @@
 """A title's story (``reelradar story TITLE``): a headline, a lead, then sections in the order of the
 article in shared/seed/ — in the charts, what it is about, what critics and audiences say, where to
-watch it, its universe, "if you liked …" — each filled only from catalog facts, and left out when no
-fact fills it. Every sentence carries the numbers of its footnotes (story/facts.py); the words come
-from the phrase table (story/phrases.py), chosen by its documented rules.
+watch it, its universe, "if you liked …", the trailer — each filled only from catalog facts, and left
+out when no fact fills it. Every sentence carries the numbers of its footnotes (story/facts.py); the
+words come from the phrase table (story/phrases.py), chosen by its documented rules.
 
-No source in the catalog gives trailers yet, so the story has no trailer section.
+The trailer is the first one TMDB gives (official first, then the newest: sources/tmdb_rows.py), as a
+plain link to the site it is on, with the TMDB row as its footnote.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import duckdb
 from reelradar.analytics.availability import availability_of, profile_filters, where
 from reelradar.analytics.explain import evidence_text, ordinal
 from reelradar.analytics.hot import age_words, breakout_reason, hot_rows
+from reelradar.catalog.query import title_media
 from reelradar.config import Settings
 from reelradar.errors import NotFound
 from reelradar.model import Profile
@@ -54,7 +56,8 @@ def title_story(con: duckdb.DuckDBPyConnection, settings: Settings, title_id: st
                   today or date.today(), credit_rows(con, title_id))
     ctx.radar = passes_radar(ctx)
     lead = _lead(ctx)
-    sections = [s for s in (chart_section(ctx), _about(ctx), scores_section(ctx), where_section(ctx), universe_section(ctx), liked_section(ctx))
+    sections = [s for s in (chart_section(ctx), _about(ctx), scores_section(ctx), where_section(ctx), universe_section(ctx), liked_section(ctx),
+                            trailer_section(ctx))
                 if s is not None and s.sentences]
     headline = _headline(ctx)
     return Story(id=t.id, title=t.title, year=t.year, kind=t.kind, language=p.code, today=ctx.today,
@@ -366,3 +369,28 @@ def where_section(ctx: Context) -> Section:
                 out.append(book.sentence(p.say("where.elsewhere", services=p.join(services), where=here),
                                          [n for ns in groups.values() for n in ns]))
     return Section("where", p.say("heading.where"), out)
+
+
+# The trailer's words, until the phrase table (story/phrases.py) carries them: one table per language.
+TRAILER_PHRASES = {"en": {"heading.trailer": "Trailer",
+                          "trailer.link": "Watch the trailer{name} at {url} on {site}",
+                          "trailer.name": " “{name}”"}}
+
+
+def _say(p: Phrases, key: str, **values: Any) -> str:
+    return p.say(key, **values) if p.has(key) else TRAILER_PHRASES.get(p.code, TRAILER_PHRASES["en"])[key].format(**values)
+
+
+def trailer_section(ctx: Context) -> Section | None:
+    """A link to the title's first trailer, when a source gives one."""
+    p, t, book = ctx.p, ctx.t, ctx.book
+    trailer = next((m for m in title_media(ctx.con, t.id, book.labels) if m["kind"] == "trailer"), None)
+    if trailer is None:
+        return None
+    note = book.add("title_media", {"title_id": t.id, "kind": "trailer", "site": trailer["site"],
+                                    "path_or_key": trailer["path_or_key"]},
+                    f"{t.title}: trailer {trailer['name'] or trailer['path_or_key']} on {trailer['site']}",
+                    trailer["provenance"])
+    name = _say(p, "trailer.name", name=trailer["name"]) if trailer["name"] else ""
+    text = _say(p, "trailer.link", name=name, site=trailer["site"], url=trailer["url"])
+    return Section("trailer", _say(p, "heading.trailer"), [book.sentence(text, [note])])
