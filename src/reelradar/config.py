@@ -21,6 +21,8 @@ from pydantic_settings import (
 from reelradar.errors import BadInput
 
 APP = "reelradar"
+# The notices `reelradar notify` can look for (story/notify.py builds each).
+NOTICE_RULES = ("arrived", "season", "breakout", "leaving")
 
 
 def default_config_file() -> Path:
@@ -138,6 +140,9 @@ class Settings(BaseSettings):
     tmdb_files_url: str = Field(
         default="https://files.tmdb.org/p/exports", description="Where TMDB's daily id exports are downloaded from."
     )
+    tmdb_image_base_url: str = Field(
+        default="https://image.tmdb.org/t/p", description="Where TMDB's images (posters) are fetched from, once each."
+    )
     tmdb_rate_limit: float = Field(default=40.0, gt=0, description="Most TMDB requests per second (TMDB asks ~50).")
     tmdb_countries: list[str] = Field(
         default_factory=list,
@@ -202,6 +207,22 @@ class Settings(BaseSettings):
     links_file: Path | None = Field(default=None, description="The links.csv (movieId,imdbId,tmdbId) of `ratings_file`.")
     recommend_limit: int = Field(default=10, ge=1, le=1000, description="Default number of recommendations shown.")
 
+    # notices (story/notify.py): what `reelradar notify` looks for and where it sends it
+    notify_urls: list[str] = Field(
+        default_factory=list,
+        description="Apprise URLs `reelradar notify` sends notices to (mailto://, ntfy://, json://, ...); "
+        "they hold tokens, so keep them in the config file or the environment.",
+    )
+    notify_rules: list[str] = Field(
+        default_factory=lambda: list(NOTICE_RULES),
+        description="Notices to look for: arrived (a watchlist, radar or breakout title new on your services), "
+        "season (a new season of a series you watched), breakout (breaking out on your services), "
+        "leaving (a watchlist title leaving your services).",
+    )
+    notify_days: int = Field(
+        default=7, ge=1, le=366, description="Days back (and, for leaving and seasons, ahead) `reelradar notify` looks."
+    )
+
     @field_validator("country")
     @classmethod
     def _country_code(cls, value: str | None) -> str | None:
@@ -210,6 +231,23 @@ class Settings(BaseSettings):
         if len(value) != 2 or not value.isalpha():
             raise ValueError("country must be a two-letter code such as US or DE")
         return value.upper()
+
+    @field_validator("notify_urls")
+    @classmethod
+    def _notify_urls(cls, value: list[str]) -> list[str]:
+        urls = [v.strip() for v in value if v.strip()]
+        bad = [n for n, u in enumerate(urls, 1) if "://" not in u or not u.split("://", 1)[0].isalnum()]
+        if bad:  # the URL itself is not repeated: it may hold a token
+            raise ValueError(f"entry {bad[0]} is not an Apprise URL (scheme://..., e.g. ntfy://topic)")
+        return urls
+
+    @field_validator("notify_rules")
+    @classmethod
+    def _notify_rules(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in NOTICE_RULES]
+        if unknown:
+            raise ValueError(f"unknown notice rule {unknown[0]!r}: use some of {', '.join(NOTICE_RULES)}")
+        return list(dict.fromkeys(value))
 
     @field_validator("server_hosts")
     @classmethod

@@ -1,0 +1,292 @@
+"""Notices (``reelradar notify``): short messages when something worth watching arrives, written from
+the same items as the digest (story/digest.py), so each carries its numbers and the sources of its facts.
+
+The rules (``notify_rules``):
+
+- ``arrived``: a title on the person's watchlist, a radar pick or a breakout newly on one of their
+  services in their country (the digest's "new" items: offer snapshots compared by
+  ``analytics.availability.offer_changes``);
+- ``season``: a season of a series they watched has a date, or has started (the digest's "seasons");
+- ``breakout``: a title breaking out in the charts that is on their services (not merely of unknown
+  availability);
+- ``leaving``: a watchlist title a source says is leaving their services.
+
+Each notice has a key (the rule, the title and the catalog row it stands on); a record of the keys sent to
+each URL (``notices-sent.json`` in the data folder, written whole or not at all) keeps a notice from going
+out twice. One run sends all its new notices to a URL as one message; a failed send records nothing, so
+the same notices go out on the next run. URLs are remembered by a hash: they often hold tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import duckdb
+
+from reelradar.analytics.availability import availability_of, profile_filters
+from reelradar.config import NOTICE_RULES, Settings
+from reelradar.errors import BadInput
+from reelradar.model import Profile
+from reelradar.story.context import Context
+from reelradar.story.digest import MAX_LIMIT, digest
+from reelradar.story.facts import FactBook, title_rows
+from reelradar.story.model import Digest, DigestItem, Fact, Sentence
+from reelradar.story.phrases import phrases
+from reelradar.story.title import passes_radar
+from reelradar.users.actions import YourHistory
+
+SENT_FILE = "notices-sent.json"
+INSTALL_HINT = "sending notices needs Apprise: pip install 'reelradar[notify]'"
+
+# The words of a notice, per language, like story/phrases.py's table.
+WORDS: dict[str, dict[str, str]] = {"en": {
+    "arrived.watchlist": "On your watchlist, now on your services",
+    "arrived.radar": "Under the radar, now on your services",
+    "arrived.breakout": "Breaking out, now on your services",
+    "season.dated": "A new season has a date",
+    "season.started": "A new season has started",
+    "breakout": "Breaking out, on your services",
+    "leaving": "On your watchlist, leaving your services",
+    "title.one": "What to watch: {first}",
+    "title.many": "What to watch: {n} notices",
+    "sources": "Sources",
+}}
+
+
+@dataclass
+class Notice:
+    """One thing worth watching: why (``heading``), the item's lines with footnotes, and its facts."""
+
+    key: str  # the same notice has the same key on every run
+    rule: str
+    heading: str
+    title_id: str
+    title: str
+    lines: list[Sentence]
+    facts: list[Fact]  # those the lines cite, numbered as in the digest
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "rule": self.rule, "heading": self.heading, "id": self.title_id,
+                "title": self.title, "lines": [{"text": s.text, "notes": s.notes} for s in self.lines],
+                "facts": [{"n": f.n, "text": f.text(), "table": f.table, "key": f.key} for f in self.facts]}
+
+
+def find_notices(con: duckdb.DuckDBPyConnection, settings: Settings, *, profile: Profile, history: YourHistory,
+                 today: date, days: int | None = None, rules: list[str] | None = None,
+                 language: str = "en") -> list[Notice]:
+    """The notices the catalog holds for this person on ``today``, looking ``days`` back (and ahead, for
+    seasons and leaving): the rules asked for (default: the settings'), in the rules' order."""
+    wanted = list(rules if rules is not None else settings.notify_rules)
+    unknown = [r for r in wanted if r not in NOTICE_RULES]
+    if unknown:
+        raise BadInput(f"unknown notice rule {unknown[0]!r}: use some of {', '.join(NOTICE_RULES)}")
+    sections = {"arrived": ["new", "breakout"], "breakout": ["breakout"], "season": ["seasons"],
+                "leaving": ["leaving"]}
+    asked = sorted({s for r in wanted for s in sections[r]})
+    if not asked:
+        return []
+    piece = digest(con, settings, profile=profile, history=history, today=today,
+                   days=days or settings.notify_days, limit=MAX_LIMIT, sections=asked, language=language)
+    items = {s.key: s.items for s in piece.sections}
+    words = WORDS[language]
+    watchlist = {i.title_id for i in history.interactions if i.action == "watchlist" and i.title_id}
+    watchlist -= set(history.leave_out)
+    breakouts = [i.id for i in items.get("breakout", [])]
+    yours = availability_of(con, breakouts, profile_filters(profile))
+    out: list[Notice] = []
+    for rule in NOTICE_RULES:
+        if rule not in wanted:
+            continue
+        if rule == "arrived":
+            radar = _radar_ids(con, settings, piece, profile, history, today, items.get("new", []))
+            for item in items.get("new", []):
+                why = ("watchlist" if item.id in watchlist else "radar" if item.id in radar
+                       else "breakout" if item.id in breakouts else None)
+                if why:
+                    out.append(_notice(piece, item, rule, words[f"arrived.{why}"]))
+        elif rule == "breakout":
+            for item in items.get("breakout", []):
+                if item.id in yours and yours[item.id].status == "yours":
+                    out.append(_notice(piece, item, rule, words["breakout"], key=f"breakout:{item.id}"))
+        elif rule == "season":
+            for item in items.get("seasons", []):
+                air = _primary(piece, item).key.get("air_date")
+                state = "started" if isinstance(air, date) and air <= today else "dated"
+                out.append(_notice(piece, item, rule, words[f"season.{state}"], suffix=state))
+        else:
+            out += [_notice(piece, item, rule, words["leaving"]) for item in items.get("leaving", [])
+                    if item.id in watchlist]
+    return out
+
+
+def _radar_ids(con: duckdb.DuckDBPyConnection, settings: Settings, piece: Digest, profile: Profile,
+               history: YourHistory, today: date, items: list[DigestItem]) -> set[str]:
+    """Which of the new titles pass the radar rule of ``reelradar picks`` (story/title.py's check)."""
+    rows = title_rows(con, [i.id for i in items])
+    book = FactBook(con, phrases(piece.language))  # a scratch book: the rule reads scores, states nothing
+    return {t.id for t in rows.values()
+            if passes_radar(Context(con, settings, book, book.p, t, profile, history, today))}
+
+
+def _primary(piece: Digest, item: DigestItem) -> Fact:
+    """The fact the item's first line stands on (the offer, the season, the chart row)."""
+    first = item.sentences[0] if item.sentences else item.headline
+    return piece.facts[first.notes[0] - 1]
+
+
+def _notice(piece: Digest, item: DigestItem, rule: str, heading: str, *, key: str | None = None,
+            suffix: str = "") -> Notice:
+    if key is None:
+        fact = _primary(piece, item)
+        row = json.dumps(fact.key, sort_keys=True, default=str)
+        key = f"{rule}:{item.id}:{fact.table}:{row}" + (f":{suffix}" if suffix else "")
+    lines = [item.headline, *item.sentences]
+    cited = sorted({n for s in lines for n in s.notes})
+    return Notice(key, rule, heading, item.id, item.title, lines, [piece.facts[n - 1] for n in cited])
+
+
+def message(notices: list[Notice], language: str = "en") -> tuple[str, str]:
+    """The title and plain-text body of one message bundling ``notices``: each notice's heading and
+    lines with footnote marks, then the sources, numbered afresh for this message."""
+    words = WORDS[language]
+    numbers: dict[int, int] = {}  # the digest's fact number -> this message's
+    facts: list[Fact] = []
+    blocks = []
+    for notice in notices:
+        by_n = {f.n: f for f in notice.facts}
+        lines = [notice.heading]
+        for s in notice.lines:
+            marks = []
+            for n in s.notes:
+                if n not in numbers:
+                    numbers[n] = len(numbers) + 1
+                    facts.append(by_n[n])
+                marks.append(f"[{numbers[n]}]")
+            lines.append(f"{s.text} {''.join(marks)}")
+        blocks.append("\n".join(lines))
+    sources = [words["sources"], *(f"[{numbers[f.n]}] {f.text()}" for f in facts)]
+    title = (words["title.one"].format(first=notices[0].lines[0].text) if len(notices) == 1
+             else words["title.many"].format(n=len(notices)))
+    return title, "\n\n".join([*blocks, "\n".join(sources)])
+
+
+def url_label(url: str) -> str:
+    """A URL as it may be shown: its scheme and host, never its user, password, token or path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}"
+
+
+def _url_id(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+@dataclass
+class SentLog:
+    """What was sent where: per URL (by hash), the keys of the notices it received and when."""
+
+    path: Path
+    sent: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, settings: Settings) -> SentLog:
+        path = settings.data_dir / SENT_FILE
+        if not path.exists():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text())
+            return cls(path, {str(u): dict(keys) for u, keys in data["sent"].items()})
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise BadInput(f"{path} is not a record of sent notices; move it away to start afresh") from None
+
+    def unsent(self, url: str, notices: list[Notice]) -> list[Notice]:
+        done = self.sent.get(_url_id(url), {})
+        return [n for n in notices if n.key not in done]
+
+    def mark(self, url: str, notices: list[Notice]) -> None:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        self.sent.setdefault(_url_id(url), {}).update({n.key: stamp for n in notices})
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps({"version": 1, "sent": self.sent}, indent=1, sort_keys=True))
+        os.replace(tmp, self.path)  # a crash leaves the old record whole, never half of it
+
+
+@dataclass
+class Delivery:
+    """What one URL got this run: how many notices were sent, or why none were."""
+
+    url: str  # as url_label shows it
+    sent: int
+    error: str | None = None
+
+    def text(self) -> str:
+        if self.error:
+            return f"could not send {self.sent} notice{'' if self.sent == 1 else 's'} to {self.url}: {self.error}"
+        if not self.sent:
+            return f"nothing new to send to {self.url}"
+        return f"sent {self.sent} notice{'' if self.sent == 1 else 's'} to {self.url}"
+
+
+def send_notices(settings: Settings, notices: list[Notice], urls: list[str], *,
+                 language: str = "en") -> list[Delivery]:
+    """Send each URL the notices it has not yet received, bundled in one message, through Apprise, and
+    record those that went out. A URL whose send fails gets a Delivery with the error and nothing recorded
+    (the next run sends them again); a URL Apprise does not know stops the run before anything is sent."""
+    try:
+        import apprise  # an optional extra: only sending needs it
+    except ImportError:
+        raise BadInput(INSTALL_HINT) from None
+    if not urls:
+        raise BadInput("no URL to send notices to: give --to URL or set notify_urls (or use --dry-run)")
+    senders = []
+    for url in urls:
+        one = apprise.Apprise()
+        if not one.add(url):
+            raise BadInput(f"Apprise does not understand the notify URL {url_label(url)}...")
+        senders.append((url, one))
+    log = SentLog.load(settings)
+    out = []
+    for url, one in senders:
+        todo = log.unsent(url, notices)
+        if not todo:
+            out.append(Delivery(url_label(url), 0))
+            continue
+        title, body = message(todo, language)
+        ok, why = _send(one, title, body)
+        if ok:
+            log.mark(url, todo)
+            log.save()  # after each URL: one that fails later does not undo this one's record
+        out.append(Delivery(url_label(url), len(todo), None if ok else why or "the service refused it"))
+    return out
+
+
+class _Last(logging.Handler):
+    """Keeps the last warning Apprise logs: the reason of a failed send, in its words."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.message: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.message = record.getMessage().replace("., ", ", ").rstrip(".")
+
+
+def _send(one: Any, title: str, body: str) -> tuple[bool, str | None]:
+    logger = logging.getLogger("apprise")
+    last = _Last()
+    logger.addHandler(last)
+    try:
+        ok = bool(one.notify(title=title, body=body, body_format="text"))
+    finally:
+        logger.removeHandler(last)
+    return ok, last.message
