@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
@@ -55,8 +56,12 @@ def plot_history(history: ChartHistory, path: Path, *, max_lines: int = 8) -> Pa
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    # Constrained layout keeps every label inside the figure; the legend goes below the axes (outside
+    # them), so it never covers a line, and its title carries the points rule and the sources.
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, layout="constrained",
+                                      gridspec_kw={"height_ratios": [3, 2]})
     lines = sorted(history.lines, key=lambda line: -line.total_points)[:max_lines]
     for line in lines:
         where = "world" if line.country == "world" else line.country
@@ -67,15 +72,18 @@ def plot_history(history: ChartHistory, path: Path, *, max_lines: int = 8) -> Pa
     top.set_yticks(range(1, 11))
     top.set_ylabel("rank")
     top.grid(alpha=0.3)
-    top.legend(fontsize=7, loc="lower left")
     top.set_title(f"{history.title}: chart history")
     bottom.bar([w for w, _ in history.weekly_points], [p for _, p in history.weekly_points], width=6, color="#4c72b0")
     bottom.set_ylabel("points per week")
     bottom.grid(alpha=0.3)
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    bottom.xaxis.set_major_locator(locator)
+    bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     sources = sorted({line.provenance.rsplit(",", 1)[0] for line in history.lines})
-    fig.text(0.01, 0.005, "Points: 10 for #1 … 1 for #10. Sources: " + "; ".join(sources), fontsize=7)
-    fig.autofmt_xdate()
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    note = "\n".join(textwrap.wrap("Points: 10 for #1 … 1 for #10. Sources: " + "; ".join(sources), 140))
+    legend = fig.legend(loc="outside lower center", ncol=2 if len(lines) > 1 else 1, fontsize=7, title=note,
+                        title_fontsize=7, frameon=False)
+    legend.get_title().set_multialignment("center")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fig.savefig(path, format=suffix[1:], dpi=120)
