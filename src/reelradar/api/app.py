@@ -18,7 +18,7 @@ from reelradar.api.errors import BodyLimit, ErrorResponse, install_error_handler
 from reelradar.api.guards import HostGuard, allowed_hosts, known_query
 from reelradar.api.jsonenc import StrictJSONResponse
 from reelradar.api.pool import CatalogPool
-from reelradar.api.security import load_or_create_token
+from reelradar.api.security import SigninCodes, load_or_create_token
 from reelradar.config import Settings
 
 API_PREFIX = "/api/v1"
@@ -56,9 +56,9 @@ class SecurityHeaders:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The app over ``settings.data_dir``: its catalog (reopened when a rebuild swaps it), its user store
-    and its local token (created on the first start)."""
-    from reelradar.api import more_routes, routes, story_routes, user_routes
+    """The app over ``settings.data_dir``: its catalog (reopened when a rebuild swaps it), its user store,
+    its local token (created on the first start) and its sign-in codes (none until one is issued)."""
+    from reelradar.api import more_routes, routes, signin, story_routes, user_routes
     from reelradar.web import pages, story_pages
 
     app = FastAPI(
@@ -78,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.users_lock = threading.Lock()
     app.state.import_lock = threading.Lock()  # one import at a time: each is one long transaction
     app.state.token, app.state.token_created = load_or_create_token(settings.data_dir)
+    app.state.signin = SigninCodes()  # the code of the address `reelradar serve` prints
     install_error_handlers(app)
     known = [Depends(known_query)]  # an API route refuses query parameters it does not take
     app.include_router(routes.router, prefix=API_PREFIX, tags=["catalog"], dependencies=known)
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     pages.install(app)
     story_pages.install(app)
+    app.include_router(signin.router)
     install_docs(app)
     app.add_middleware(BodyLimit, max_bytes=int(settings.upload_max_mb * 1_000_000))
     app.add_middleware(SecurityHeaders)

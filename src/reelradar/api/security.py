@@ -5,6 +5,14 @@ read the data folder may change its state. Scripts send it as ``Authorization: B
 browser is unlocked once (``/unlock``), which keeps the token in an HttpOnly, SameSite=Strict cookie;
 a state change from a browser must also carry the page's CSRF token (a header from htmx, a hidden
 field in a plain form), which another site cannot read. Tokens are never written to a log.
+
+**Sign-in link.** So that one person on this machine need not copy the token, ``reelradar serve``
+prints one address with a sign-in code, ``/signin/<code>``; opening it sets the same cookie and
+redirects to ``/``, so the code does not stay in the address bar. The code is random, not derived
+from the token; it works once, for ``SIGNIN_MINUTES`` after it was printed, and only while that server
+runs: the process keeps its SHA-256, never the code, and nothing of it on disk. The address left in the
+terminal's scrollback is therefore no key once used, expired or the server stopped; a second browser
+is unlocked with the token at ``/unlock``.
 """
 
 from __future__ import annotations
@@ -14,9 +22,12 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from fastapi import Request
+from fastapi import Request, Response
 
 from reelradar.api.errors import Forbidden, Unauthorized
 
@@ -24,6 +35,7 @@ TOKEN_FILE = "api-token"
 COOKIE = "reelradar_token"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf"
+SIGNIN_MINUTES = 15
 
 
 def token_path(data_dir: Path) -> Path:
@@ -50,6 +62,42 @@ def load_or_create_token(data_dir: Path) -> tuple[str, bool]:
 def csrf_for(token: str) -> str:
     """The CSRF token of a session: derived from the local token, so it needs no server-side state."""
     return hmac.new(token.encode(), b"reelradar-csrf", hashlib.sha256).hexdigest()[:40]
+
+
+class SigninCodes:
+    """The sign-in code of a running server: one at a time, good once and for ``minutes``. Only its
+    hash is kept, in memory; a new code replaces the one before."""
+
+    def __init__(self, minutes: float = SIGNIN_MINUTES, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = minutes * 60
+        self.clock = clock
+        self._digest: bytes | None = None
+        self._until = 0.0
+        self._lock = threading.Lock()  # two requests with the same code: only one of them signs in
+
+    def issue(self) -> str:
+        """A new code (it replaces any code not yet used)."""
+        code = secrets.token_urlsafe(18)
+        with self._lock:
+            self._digest = hashlib.sha256(code.encode()).digest()
+            self._until = self.clock() + self.seconds
+        return code
+
+    def redeem(self, code: str) -> bool:
+        """Whether ``code`` is the pending code and still in time; it is used up either way once it matched."""
+        digest = hashlib.sha256(code.encode()).digest()
+        with self._lock:
+            if self._digest is None or not hmac.compare_digest(digest, self._digest):
+                return False
+            self._digest = None
+            return self.clock() <= self._until
+
+
+def sign_in(request: Request, response: Response) -> Response:
+    """Set the cookie that unlocks this browser (``/unlock`` with the token, ``/signin/<code>``)."""
+    response.set_cookie(COOKIE, request.app.state.token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=365 * 86400)
+    return response
 
 
 def _same(a: str | None, b: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from reelradar.analytics.filters import Filters
 from reelradar.catalog.chart_links import unresolved_entries
 from reelradar.catalog.charts_store import import_chart_file, import_netflix
 from reelradar.catalog.ensure import open_for_reading
-from reelradar.cli.app import app, command, group_command, settings, user_errors
+from reelradar.cli.app import app, command, group_command, limit_option, settings, user_errors
 from reelradar.cli.groups import import_app, update_app
 from reelradar.cli.output import console, emit_json, line, note, table
-from reelradar.errors import BadInput
+from reelradar.errors import BadInput, SourceFailure
+from reelradar.http import host_of
+from reelradar.sources import netflix
 
 JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 
@@ -32,9 +35,32 @@ def update_netflix(
                                  "the import it replaces (refused otherwise: a header-only or cut-short file)."),
     json: bool = JSON,
 ) -> None:
-    """Download Netflix's Top 10 files (global, per country, most popular) and load those that changed."""
+    """Download Netflix's Top 10 files (global, per country, most popular) and load those that changed.
+
+    Exits 4 only when no file could be downloaded (one line: the reason, or each file's); a file that
+    fails while others load is reported with them."""
     s = settings(ctx)
-    report = import_netflix(s, from_file, notify=note, progress=console.is_terminal and not json, replace=replace)
+    if from_file is None and not json and sys.stderr.isatty():  # a person waits; a script reads one line
+        note(f"downloading {len(netflix.FILES)} Netflix Top 10 files from {host_of(s.netflix_base_url)}")
+    file_failed = tuple(f"{name}: " for name in netflix.FILES.values())
+    failures: list[str] = []
+
+    def tell(text: str) -> None:
+        # A file's failure is said after the run, not as it happens: offline, all three fail alike.
+        (failures.append if text.startswith(file_failed) else note)(text)
+
+    try:
+        report = import_netflix(s, from_file, notify=tell, progress=console.is_terminal and not json,
+                                replace=replace)
+    except SourceFailure as exc:
+        if len(failures) < len(netflix.FILES):
+            for text in failures:
+                note(text)
+            raise
+        if all(text.endswith(": " + exc.message) for text in failures):
+            raise  # one reason for all three (no network, say): said once
+        raise SourceFailure(f"none of the {len(failures)} Netflix Top 10 files could be downloaded: "
+                            + "; ".join(failures), retryable=exc.retryable) from None
     if json:
         emit_json(report)
         return
@@ -42,7 +68,7 @@ def update_netflix(
         if name.startswith("unchanged:"):
             note(f"{r['file']}: unchanged since the last download, not loaded again")
         elif name.startswith("failed:"):
-            continue  # already said as it happened
+            note(f"{r['file']}: {r['error']}")
         else:
             note(f"{name}: {r['rows']:,} chart rows from {r['file']}; {placed(r)}")
 
@@ -105,7 +131,7 @@ def charts(
     category: str | None = typer.Option(None, "--category", help="Only this category."),
     week: str | None = typer.Option(None, "--week", help="An ISO week, e.g. 2025-W28."),
     day: str | None = typer.Option(None, "--date", help="A day (YYYY-MM-DD): the chart period holding it."),
-    limit: int = typer.Option(10, "--limit", help="Rows per chart."),
+    limit: int = limit_option(10, "Rows per chart, at least 1."),
     service: list[str] = typer.Option([], "--service", help="Only titles on this service (repeatable)."),
     mine: bool = typer.Option(False, "--my-services", help="Only titles on the services of your profile."),
     json: bool = JSON,
@@ -155,7 +181,7 @@ def _move(change: int | None, new: bool, previous: int | None) -> str:
 @charts_app.command("unresolved")
 def charts_unresolved(
     ctx: typer.Context,
-    limit: int | None = typer.Option(None, "--limit", help="At most this many entries."),
+    limit: int | None = limit_option(None, "At most this many entries, at least 1."),
     json: bool = JSON,
 ) -> None:
     """Chart entries not linked on evidence: possible titles (medium) with their candidates and

@@ -10,7 +10,7 @@ import typer
 from reelradar.analytics.availability import ServiceCheck, current_profile, profile_filters
 from reelradar.analytics.filters import Filters
 from reelradar.catalog.ensure import open_for_reading
-from reelradar.cli.app import command, settings
+from reelradar.cli.app import command, limit_option, settings
 from reelradar.cli.output import emit_json, line, note
 from reelradar.config import Settings
 from reelradar.errors import BadInput
@@ -30,7 +30,7 @@ RUNTIME_MIN = typer.Option(None, "--runtime-min", help="At least this many minut
 RUNTIME_MAX = typer.Option(None, "--runtime-max", help="At most this many minutes.")
 SERVICE = typer.Option([], "--service", help="Only titles on this service (repeatable; default: your profile's).")
 COUNTRY = typer.Option(None, "--country", help="Your country for --service (default: your profile's).")
-LIMIT = typer.Option(None, "--limit", help="How many, at least 1 (default: recommend_limit).")
+LIMIT = limit_option(None, "How many, at least 1 (default: recommend_limit).")
 
 
 def load_history(s: Settings) -> tuple[list[Interaction], Profile | None, str | None]:

@@ -12,7 +12,7 @@ import typer
 from reelradar.analytics.availability import current_profile
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.catalog.search import find_title
-from reelradar.cli.app import command, settings
+from reelradar.cli.app import command, limit_option, settings
 from reelradar.cli.output import note
 from reelradar.errors import BadInput
 from reelradar.story.digest import SECTIONS, digest
@@ -65,7 +65,7 @@ def digest_cmd(
     country: str | None = typer.Option(None, "--country", help="Two-letter country code (default: your profile's)."),
     service: list[str] = typer.Option([], "--service", help="Your services (repeatable; default: your profile's)."),
     kind: list[str] = typer.Option([], "--kind", help="Only titles of this kind: movie, series, ... (repeatable)."),
-    limit: int = typer.Option(5, "--limit", help="Items per section (1 to 50)."),
+    limit: int = limit_option(5, "Items per section (1 to 50)."),
     section: list[str] = typer.Option([], "--section", help=f"Only these sections (repeatable): {', '.join(SECTIONS)}."),
     fmt: str = typer.Option("markdown", "--format", help=f"{FORMAT_HELP[:-1]}, or a feed: {', '.join(FEED_KINDS)}."),
     base_url: str = typer.Option("", "--base-url", help="Link each item to its story on this server "
