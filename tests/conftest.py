@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from reelradar.catalog.db import open_catalog
+from reelradar.catalog.db import open_catalog, write_catalog
 from reelradar.config import Settings, load_settings
 from reelradar.testing import build_demo_dir, copy_data_dir
 
@@ -54,3 +58,47 @@ def demo_con(demo_settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 def own_demo(demo_dir: Path, tmp_path: Path) -> Settings:
     """Settings over a private copy of the demo data folder, free to change."""
     return copy_data_dir(demo_dir, tmp_path / "data")
+
+
+# The browser tests' server (tests/e2e): `reelradar serve --port 0` on a copy of the demo data.
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def server(own_demo: Settings) -> Iterator[tuple[str, str, str]]:
+    """`reelradar serve --port 0` on a copy of the demo data (plus a title named like a script);
+    yields its address, the local token (kept in the data folder, never printed) and the one address
+    it prints, which signs a browser in."""
+    with write_catalog(own_demo.catalog_path, start_from_current=True) as con:
+        con.execute("INSERT INTO title (id, kind, title, year, source) VALUES ('xss:1', 'movie', ?, 2001, 'wikidata')",
+                    [XSS])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REELRADAR_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reelradar", "--data-dir", str(own_demo.data_dir), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    lines: list[str] = []
+    found: dict[str, str] = {}
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if m := re.search(r"reelradar is at ((http://127\.0\.0\.1:\d+)/\S*)", line):
+                found["signin"], found["url"] = m.group(1), m.group(2)
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert ready.wait(60), "server did not start:\n" + "".join(lines)
+        found["token"] = (own_demo.data_dir / "api-token").read_text().strip()
+        yield found["url"], found["token"], found["signin"]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    # Nothing secret in the server's log.
+    assert found["token"] not in "".join(lines)

@@ -81,8 +81,8 @@ def test_like_the_godfather_is_the_godfather_not_bosch(quickstart: Settings) -> 
     found = as_json(quickstart, "like", "The Godfather", "--limit", "5")
     items = found["items"]
     assert items[0]["id"] == PART_TWO and items[0]["availability"]["status"] == "yours"
-    assert items[0]["availability"]["text"] == ("on Netflix in US per its chart of 2026-07-19 — chart CSV via "
-                                                "csv:us-chart.csv")
+    assert items[0]["availability"]["text"] == ("on Netflix in US per its chart of 2026-07-19 — chart CSV import "
+                                                "(us-chart.csv)")
     assert not any(i["id"].startswith("demo:bosch") for i in items)
     assert {i["availability"]["status"] for i in items[1:]} == {"unknown"}
     assert found["services"]["shown"] == 5 and found["services"]["shown_yours"] == 1

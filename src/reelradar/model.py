@@ -93,6 +93,7 @@ class Pick:
     reasons: list[Reason] = field(default_factory=list)
     availability: Availability | None = None  # set when the list was narrowed by services
     history: str | None = None  # what the person did with it: "seen, rated 5★", "on your watchlist"
+    genres: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -180,6 +181,9 @@ class TitleCard:
     charts: list[ChartPoint] = field(default_factory=list)
     chart_notes: list[ChartNote] = field(default_factory=list)  # entries that may be this title, not counted
     pick: Pick | None = None
+    # poster, backdrop and trailers, each a dict: kind, site, path_or_key, url (trailers), name, language,
+    # published_at, provenance (catalog/query.py title_media)
+    media: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

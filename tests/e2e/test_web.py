@@ -9,18 +9,11 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
-import sys
 import tempfile
-import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from reelradar.catalog.db import write_catalog
-from reelradar.config import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -36,48 +29,6 @@ pytestmark = [
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture
-def server(own_demo: Settings) -> Iterator[tuple[str, str]]:
-    """`reelradar serve --port 0` on a copy of the demo data (plus a title named like a script);
-    yields its address and the token it printed on its first start."""
-    with write_catalog(own_demo.catalog_path, start_from_current=True) as con:
-        con.execute("INSERT INTO title (id, kind, title, year, source) VALUES ('xss:1', 'movie', ?, 2001, 'wikidata')",
-                    [XSS])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REELRADAR_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reelradar", "--data-dir", str(own_demo.data_dir), "serve", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )
-    lines: list[str] = []
-    found: dict[str, str] = {}
-    ready = threading.Event()
-
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if m := re.search(r"your local token [^:]*: (\S+)", line):
-                found["token"] = m.group(1)
-            if m := re.search(r"reelradar is at (http://127\.0\.0\.1:\d+)/", line):
-                found["url"] = m.group(1)
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        assert ready.wait(60), "server did not start:\n" + "".join(lines)
-        assert "token" in found, "the first start prints the token:\n" + "".join(lines)
-        assert found["token"] == (own_demo.data_dir / "api-token").read_text().strip()
-        yield found["url"], found["token"]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    # Nothing secret in the server's log.
-    assert found["token"] not in "".join(line for line in lines if "your local token" not in line)
-
-
 def letterboxd_zip() -> bytes:
     rows = ["Date,Name,Year,Letterboxd URI,Rating",
             "2024-05-01,The Godfather,1972,https://boxd.it/2aHi,5",
@@ -89,7 +40,7 @@ def letterboxd_zip() -> bytes:
 
 
 def test_browse_filter_open_ballard_and_import(server: tuple[str, str], tmp_path: Path) -> None:
-    base, token = server
+    base, token, _ = server
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(

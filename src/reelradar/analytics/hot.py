@@ -167,12 +167,15 @@ def _where(r: dict[str, Any]) -> str:
     return f"#{best} at best on {platform}, charting in {r['countries_this']} of {r['charts_this']} countries"
 
 
-def breakout_reason(r: dict[str, Any], source_text: str) -> str:
+def breakout_reason(r: dict[str, Any], source_text: str, *, plain: bool = False) -> str:
     """Why a title is breaking out, in words a viewer reads once (a ``chart_momentum`` row).
 
     A new entry has nothing before it to compare with, so it is said to be new, with its rank and its
     points; a climber (or a title back in the top 10) compares this window with the last, over the same
-    countries in both (a world chart is one chart: no country count). Momentum closes the numbers."""
+    countries in both (a world chart is one chart: no country count). Points are counted over the
+    countries charted in both windows, ranks over all, so a title that charted the window before only
+    in other countries is said to have done so, never "up from #9" beside "none before". Momentum closes
+    the numbers, unless ``plain`` (the one-line reason; the full sentence stays in the breakdown)."""
     w, as_of = int(r["window_days"]), r["as_of"]
     span, spans = ("week", "weeks") if w == 7 else (f"{w} days", f"{w}-day windows")
     last = r["best_rank_last"]
@@ -188,10 +191,19 @@ def breakout_reason(r: dict[str, Any], source_text: str) -> str:
         move = (f"up from #{last}" if best < int(last) else f"down from #{last}" if best > int(last)
                 else f"holding #{best}")
     weeks = int(r["weeks_on_chart"])
-    before = "none" if int(r["points_last"]) == 0 else str(r["points_last"])
     n = int(r["fixed_countries"])
-    same = ("" if r["level"] == "world" else f", over the same {'country' if n == 1 else f'{n} countries'} "
-            f"in both {spans}")
+    countries = "country" if n == 1 else f"{n} countries"
+    if r["level"] == "world":
+        before = f"against {_none_or(int(r['points_last']))} in the {span} before"
+    elif int(r["points_last"]) == 0 and last is not None:
+        before = (f"against none in the {span} before in the same {countries} (it charted then only "
+                  f"elsewhere, #{last} at best)")
+    else:
+        before = f"against {_none_or(int(r['points_last']))} in the {span} before, over the same {countries} in both {spans}"
+    momentum = "" if plain else f" (momentum {float(r['momentum']):+.2f})"
     return (f"{_where(r)}, {move}; {nth(weeks)} week on the chart · {_points(int(r['points_this']))} in the "
-            f"{span} to {as_of} against {before} in the {span} before{same} "
-            f"(momentum {float(r['momentum']):+.2f}) — {source_text}")
+            f"{span} to {as_of} {before}{momentum} — {source_text}")
+
+
+def _none_or(points: int) -> str:
+    return "none" if points == 0 else str(points)

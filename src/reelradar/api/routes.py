@@ -16,7 +16,7 @@ from pydantic import Field
 from reelradar.analytics.availability import current_profile, profile_filters
 from reelradar.analytics.filters import Filters
 from reelradar.analytics.hot import LeftOut
-from reelradar.analytics.picks import MODES, hot_picks, pick_list, picks
+from reelradar.analytics.picks import MODES, SORTS, hot_picks, pick_list, picks
 from reelradar.api.cache import cached_body, cached_json, cached_page, json_response, query_key
 from reelradar.api.deps import Page, PageParams, catalog_read, page_params, paginate, settings_of
 from reelradar.api.errors import ErrorResponse
@@ -90,6 +90,8 @@ async def picks_route(
     request: Request,
     response: Response,
     mode: str = Query("radar", description=f"One of {', '.join(MODES)}."),
+    sort: str = Query("best", max_length=20, description=(
+        f"Order: {'; '.join(f'{k} ({v})' for k, v in SORTS.items())}. 'best' is the mode's own order.")),
     use_profile: bool = Query(False, alias="profile", description=(
         "Narrow to the stored profile's services, country and offer types, as the web page and the CLI do "
         "(``service`` and ``country`` given here win).")),
@@ -107,13 +109,14 @@ async def picks_route(
         filters = profile_filters(profile, filters, services=filters.services, country=filters.country)
         key = ("profile", tuple(profile.services), profile.country, tuple(profile.offer_types))
     if mode == "hot":
-        return await _hot_route(request, response, filters, page, settings, con, key)
+        return await _hot_route(request, response, filters, page, settings, con, key, sort)
     if not filters.services:
         return await cached_page(request, response, page, lambda offset, n: picks(
-            con, settings, mode=mode, filters=filters, limit=n, offset=offset))
+            con, settings, mode=mode, filters=filters, limit=n, offset=offset, sort=sort))
 
     def compute() -> PicksPage:  # narrowed to services: the page says how many titles it could check
-        found = pick_list(con, settings, mode=mode, filters=filters, limit=page.limit + 1, offset=page.offset)
+        found = pick_list(con, settings, mode=mode, filters=filters, limit=page.limit + 1, offset=page.offset,
+                          sort=sort)
         more = len(found.items) > page.limit
         return PicksPage(items=found.items[:page.limit], offset=page.offset, limit=page.limit,
                          next_offset=page.offset + page.limit if more else None,
@@ -131,13 +134,13 @@ def _etag(request: Request, key: tuple[object, ...], *more: object) -> str:
 
 
 async def _hot_route(request: Request, response: Response, filters: Filters, page: PageParams, settings: Settings,
-                     con: duckdb.DuckDBPyConnection, key: tuple[object, ...] = ()) -> Response:
+                     con: duckdb.DuckDBPyConnection, key: tuple[object, ...] = (), sort: str = "best") -> Response:
     """Hot picks say how old their chart data is today, so the answer is kept per day as well as per
     catalog file, and its ETag names the day (a copy from yesterday is not today's answer)."""
     today = date.today()
 
     def compute() -> PicksPage:
-        hot = hot_picks(con, settings, today=today, filters=filters, limit=page.offset + page.limit + 1)
+        hot = hot_picks(con, settings, today=today, filters=filters, limit=page.offset + page.limit + 1, sort=sort)
         return PicksPage(**dict(paginate(hot.items, page)), as_of=hot.as_of, age_days=hot.age_days,
                          stale=hot.stale, as_of_text=hot.as_of_text(), left_out=hot.left_out,
                          left_out_text=hot.left_out_text())

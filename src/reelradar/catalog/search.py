@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
+from reelradar.catalog.db import has_table
 from reelradar.errors import BadInput, NotFound
 
 ARTICLES = ("the ", "a ", "an ")
@@ -60,6 +61,9 @@ class SearchHit:
     end_year: int | None = None
     votes: int | None = None  # the largest vote or review count behind the title's scores
     matched: str | None = None  # the alternative title that matched, when not the title itself
+    evidence: str | None = None  # what ``votes`` counts: "votes" or "reviews"
+    made_by: list[str] = field(default_factory=list)  # directors of a film, creators of a series (billing order)
+    acclaim: float | None = None  # the title's acclaim (0..1, a percentile in its cohort), None if unscored
 
 
 # SQL twin of normalize(), so the catalog side is compared on the same terms (letters of any script).
@@ -251,6 +255,38 @@ def search_titles(
     if not hits:  # every word was found as typed, yet not together: one of them may be a typo too
         options, sizes = _expand(con, words, prefix, all_fuzzy=True)
         hits = _ranked(con, q, words, options, sizes, kind=kind, year=year, limit=limit)
+    return described(con, hits)
+
+
+MADE_BY = {"director": 0, "creator": 1}  # the roles that tell two titles of one name apart
+
+
+def described(con: duckdb.DuckDBPyConnection, hits: list[SearchHit]) -> list[SearchHit]:
+    """Hits with what tells titles of one name apart: who made them (directors of a film, creators of a
+    series, at most two), their acclaim, and what their count counts (votes or reviews)."""
+    ids = [h.id for h in hits]
+    if not ids:
+        return hits
+    people: dict[str, list[str]] = {}
+    for title_id, name in con.execute(
+        """SELECT c.title_id, p.name FROM credit c JOIN person p ON p.id = c.person_id
+           WHERE c.title_id IN (SELECT unnest(?)) AND c.role IN ('director', 'creator')
+           ORDER BY c.title_id, c.role = 'creator', c.ordering NULLS LAST, p.name""", [ids]).fetchall():
+        names = people.setdefault(title_id, [])
+        if name not in names and len(names) < 2:
+            names.append(name)
+    acclaim = dict(con.execute("SELECT title_id, acclaim FROM title_score WHERE title_id IN (SELECT unnest(?))",
+                               [ids]).fetchall()) if has_table(con, "title_score") else {}
+    # the largest count behind a title's ratings, and whether critics' reviews or audience votes
+    counts = {r[0]: r[1:] for r in con.execute(
+        """SELECT title_id, max(count), arg_max(metric, count) FROM rating
+           WHERE title_id IN (SELECT unnest(?)) AND count IS NOT NULL GROUP BY title_id""", [ids]).fetchall()}
+    for h in hits:
+        h.made_by = people.get(h.id, [])
+        h.acclaim = acclaim.get(h.id)
+        h.votes, metric = counts.get(h.id, (None, None))
+        h.evidence = None if metric is None else (
+            "reviews" if metric.startswith("critic") or metric == "metascore" else "votes")
     return hits
 
 
@@ -339,7 +375,8 @@ def _scan(con: duckdb.DuckDBPyConnection, q: str, *, kind: str | None, year: int
             LIMIT $limit""".replace("$q", "?").replace("$limit", "?"),
         [*params, *([q] * 9), limit],
     ).fetchall()
-    return [SearchHit(id=r[0], title=r[1], kind=r[2], year=r[3], match=r[4], end_year=r[5]) for r in rows]
+    return described(con, [SearchHit(id=r[0], title=r[1], kind=r[2], year=r[3], match=r[4], end_year=r[5])
+                           for r in rows])
 
 
 def find_title(con: duckdb.DuckDBPyConnection, text: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from reelradar.analytics.explain import pct
 from reelradar.catalog.ensure import open_for_reading
 from reelradar.catalog.imdb_load import ImdbOptions, update_imdb
 from reelradar.catalog.search import search_titles
@@ -98,7 +99,8 @@ def search(
     if not hits:
         line(f"no title matches {query!r}")
         return
-    table(None, ["id", "title", "years", "kind", "votes", "match"],
+    table(None, ["id", "title", "years", "kind", "made by", "acclaim", "count"],
           [(h.id, h.title + (f" (aka {h.matched})" if h.matched else ""),
-            (f"{h.year}–{h.end_year}" if h.end_year else str(h.year or "")), h.kind,
-            f"{h.votes:,}" if h.votes is not None else "", h.match) for h in hits])
+            (f"{h.year}–{h.end_year}" if h.end_year else str(h.year or "unknown")), h.kind,
+            ", ".join(h.made_by) or "unknown", pct(h.acclaim),
+            f"{h.votes:,} {h.evidence or ''}".strip() if h.votes is not None else "unknown") for h in hits])

@@ -7,13 +7,13 @@ from datetime import date
 import typer
 
 from reelradar.analytics.availability import availability_of, current_profile, profile_filters
-from reelradar.analytics.explain import ordinal
+from reelradar.analytics.explain import ordinal, pct
 from reelradar.analytics.filters import Filters
-from reelradar.analytics.picks import PickList, pick_list
+from reelradar.analytics.picks import SORTS, PickList, pick_list
 from reelradar.catalog.ensure import build_demo, open_for_reading
 from reelradar.catalog.query import title_card
 from reelradar.catalog.search import find_title
-from reelradar.cli.app import command, settings
+from reelradar.cli.app import command, limit_option, settings
 from reelradar.cli.output import emit_json, jsonable, line, note, table
 from reelradar.errors import NotFound
 from reelradar.model import Availability, Pick, TitleCard
@@ -25,9 +25,6 @@ JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 def plural(n: int | None, noun: str) -> str | None:
     return None if n is None else f"{n} {noun}{'' if n == 1 else 's'}"
 
-
-def pct(value: float | None) -> str:
-    return "unknown" if value is None else f"{value * 100:.0f}"
 
 
 @command()
@@ -52,7 +49,10 @@ def picks_cmd(
     year_to: int | None = typer.Option(None, "--year-to", help="Released in or before this year."),
     service: list[str] = typer.Option([], "--service", help="Only titles on this service, or of unknown "
                                       "availability, marked (repeatable; default: your profile's)."),
-    limit: int | None = typer.Option(None, "--limit", help="How many picks, at least 1 (default: picks_limit)."),
+    limit: int | None = limit_option(None, "How many picks, at least 1 (default: picks_limit)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many picks first (the next page)."),
+    sort: str = typer.Option("best", "--sort", help="Order: " + "; ".join(f"{k} ({v})" for k, v in SORTS.items())
+                             + "."),
     json: bool = JSON,
 ) -> None:
     """Acclaimed titles you have probably missed, each with the numbers that make it a pick. Titles you
@@ -62,7 +62,8 @@ def picks_cmd(
     mine = your_history(s)
     filters = profile_filters(current_profile(s), Filters(kind=kind, genre=genre, year_from=year_from,
                                                           year_to=year_to, exclude=mine.leave_out), services=service)
-    found = pick_list(con, s, mode=mode, filters=filters, limit=limit, today=date.today(), history=mine.marks)
+    found = pick_list(con, s, mode=mode, filters=filters, limit=limit, offset=offset, today=date.today(),
+                      history=mine.marks, sort=sort)
     if json:
         emit_json(found.to_dict())
         return
@@ -87,15 +88,19 @@ def show_picks(found: PickList) -> None:
     if not found.items:
         line("no title is breaking out in the newest charts with these filters" if hot is not None
              else "no picks match these filters")
-    for i, p in enumerate(found.items, 1):
+    for i, p in enumerate(found.items, found.offset + 1):
         show_pick(i, p)
+    shown = found.offset + len(found.items)
+    if found.items and shown < found.total:
+        line(f"{found.offset + 1}–{shown} of {found.total:,}: --offset {shown} for the next ones")
 
 
 def show_pick(i: int, p: Pick) -> None:
     year = f" ({p.year})" if p.year else ""
     yours = f" · {p.history}" if p.history else ""
-    line(f"{i}. {p.title}{year} · {p.kind} · acclaim {pct(p.acclaim)} · awareness {pct(p.awareness)} · {p.id}{yours}",
-         style="bold")
+    genres = f" · {', '.join(p.genres[:3])}" if p.genres else ""
+    line(f"{i}. {p.title}{year} · {p.kind}{genres} · acclaim {pct(p.acclaim)} · awareness {pct(p.awareness)} · "
+         f"{p.id}{yours}", style="bold")
     line(f"   {p.reason}")
     if p.availability is not None:
         line(f"   {availability_line(p.availability)}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reelradar.analytics.explain import ordinal
+from reelradar.analytics.explain import LITTLE_KNOWN, WIDELY_KNOWN
 from reelradar.model import Reason
 from reelradar.recommend.features import BLOCKS, ROLES, ContentIndex
 from reelradar.users.actions import rating_words
@@ -141,13 +141,26 @@ def like_reasons(index: ContentIndex, seed: int, cand: int, limit: int = 5) -> l
 
 
 def score_reason(index: ContentIndex, i: int) -> Reason:
-    """Acclaim and awareness of a title as cohort percentiles, or unknown."""
-    def pct(v: float) -> str:
-        return "unknown" if np.isnan(v) else ordinal(v)
+    """Acclaim and awareness of a title in words, each with its number out of 100 (its percentile within
+    the title's cohort), or unknown; the sources are on the title's page and in ``reelradar why``.
 
+    Words: "highly acclaimed" at acclaim 80 or more, "well reviewed" at 60 or more, else just the
+    number; "little known" at awareness 30 or less, "widely known" at 80 or more (analytics/explain.py)."""
     acclaim, awareness = float(index.acclaim[i]), float(index.awareness[i])
-    when = f" (catalog of {index.scores_as_of[:10]}; `reelradar why` for sources)" if index.scores_as_of else ""
-    return Reason(f"acclaim {pct(acclaim)}, awareness {pct(awareness)}{when}", "acclaim")
+    if np.isnan(acclaim):
+        said = ["acclaim unknown"]
+    else:
+        word = "highly acclaimed" if acclaim >= 0.8 else "well reviewed" if acclaim >= 0.6 else "acclaim"
+        said = [f"{word} ({acclaim * 100:.0f} of 100)" if word != "acclaim" else f"acclaim {acclaim * 100:.0f} of 100"]
+    if np.isnan(awareness):
+        said.append("how widely known is unknown")
+    else:
+        word = ("little known" if awareness <= LITTLE_KNOWN else "widely known" if awareness >= WIDELY_KNOWN
+                else "awareness")
+        said.append(f"{word} ({awareness * 100:.0f} of 100)" if word != "awareness"
+                    else f"awareness {awareness * 100:.0f} of 100")
+    when = f" (scores as of {index.scores_as_of[:10]})" if index.scores_as_of else ""
+    return Reason(", ".join(said) + when, "acclaim")
 
 
 def history_words(action: str, rating: float | None, scale: float | None) -> str:

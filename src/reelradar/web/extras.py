@@ -17,7 +17,7 @@ from reelradar.analytics.availability import profile_filters
 from reelradar.analytics.filters import Filters
 from reelradar.analytics.picks import PickList, pick_list
 from reelradar.config import Settings
-from reelradar.errors import ReelradarError
+from reelradar.errors import NotFound, ReelradarError
 from reelradar.model import Availability, Credit, Interaction, Pick, Profile, TitleCard
 from reelradar.web.render import where_words
 from reelradar.web.svg import GraphEdge, GraphNode, PlotLine, lines_from_entries, rank_plot, universe_graph
@@ -40,6 +40,8 @@ class Card:
     reason: str
     availability: Availability | None = None  # on the person's services, or unknown (lists narrowed by services)
     history: str | None = None  # what the person did with it ("on your watchlist", "seen, rated 5★")
+    details: list[str] = field(default_factory=list)  # the numbers behind ``reason``, each with source and date
+    genres: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,6 +54,9 @@ class Section:
     empty: str = "Nothing matches these filters."
     lazy: str | None = None  # the URL of this list when the page loads it after itself (slow to compute)
     note: str | None = None
+    mode: str | None = None  # the picks mode of a list with a page of its own (/list/MODE)
+    total: int = 0  # titles in the whole list; the cards are its first ones (or one page of it)
+    offset: int = 0
 
 
 @dataclass
@@ -69,8 +74,12 @@ def _badges(acclaim: float | None, awareness: float | None) -> list[str]:
 
 
 def pick_card(p: Pick) -> Card:
+    """A pick as a card: its plain reason, and behind it every score, count and chart or franchise fact
+    with its source and date (what ``reelradar why`` prints)."""
+    details = [s.text for s in p.scores] + [e.text for e in p.awareness_parts]
+    details += [r.text for r in p.reasons if r.kind != "availability"]
     return Card(p.id, p.title, p.year, p.kind, _badges(p.acclaim, p.awareness), p.reason, p.availability,
-                p.history)
+                p.history, details, p.genres)
 
 
 def _notes(found: PickList) -> str | None:
@@ -78,40 +87,66 @@ def _notes(found: PickList) -> str | None:
     return " ".join(n[0].upper() + n[1:] + "." for n in found.notes()) or None
 
 
+HOME_CARDS, PAGE_CARDS = 12, 24  # cards per list on the home page, and per page of a list's own page
+
+
 def _picks_section(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters,
-                   marks: dict[str, str] | None, section: Section, mode: str) -> Section:
-    found = pick_list(con, settings, mode=mode, filters=filters, limit=12, history=marks)
+                   marks: dict[str, str] | None, section: Section, mode: str, *, limit: int = HOME_CARDS,
+                   offset: int = 0, sort: str = "best") -> Section:
+    found = pick_list(con, settings, mode=mode, filters=filters, limit=limit, offset=offset, history=marks,
+                      sort=sort)
     section.cards, section.note = [pick_card(p) for p in found.items], _notes(found)
+    section.mode, section.total, section.offset = mode, found.total, found.offset
+    return section
+
+
+def full_list(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters, mode: str, *, page: int,
+              sort: str, today: date, marks: dict[str, str] | None = None) -> Section:
+    """One page (``PAGE_CARDS`` cards) of a home list on its own page: radar, top or breaking out, in
+    the order asked for, with the number of titles in the whole list."""
+    offset = (page - 1) * PAGE_CARDS
+    if mode == "hot":
+        section = breaking_out(con, settings, filters, today, marks, limit=PAGE_CARDS, offset=offset, sort=sort)
+    else:
+        make = under_the_radar if mode == "radar" else most_acclaimed
+        section = make(con, settings, filters, marks, limit=PAGE_CARDS, offset=offset, sort=sort)
     return section
 
 
 def under_the_radar(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters,
-                    marks: dict[str, str] | None = None) -> Section:
+                    marks: dict[str, str] | None = None, **page: Any) -> Section:
     return _picks_section(con, settings, filters, marks, Section(
-        "radar", "Under the radar", "Acclaimed by critics and audiences, yet few people know them."), "radar")
+        "radar", "Under the radar", "Acclaimed by critics and audiences, yet few people know them."), "radar",
+        **page)
 
 
 def most_acclaimed(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters,
-                   marks: dict[str, str] | None = None) -> Section:
+                   marks: dict[str, str] | None = None, **page: Any) -> Section:
+    # Acclaim is a percentile within the title's cohort (kind and decade), so the best of many cohorts tie
+    # at 100: the order among ties is said, and the list's own page sorts otherwise.
     return _picks_section(con, settings, filters, marks, Section(
-        "top", "Most acclaimed", "The best scored, known or not."), "top")
+        "top", "Most acclaimed", "The best scored, known or not; titles of equal acclaim are ordered by how "
+        "many reviews and votes stand behind them."), "top", **page)
 
 
 def breaking_out(con: duckdb.DuckDBPyConnection, settings: Settings, filters: Filters, today: date,
-                 marks: dict[str, str] | None = None) -> Section:
+                 marks: dict[str, str] | None = None, *, limit: int = HOME_CARDS, offset: int = 0,
+                 sort: str = "best") -> Section:
     """``picks --mode hot``: titles surging in the newest streaming charts, dated; "right now" only when
     the chart data is recent (``chart_stale_days``), else how old it is."""
     section = Section("breaking", "Breaking out", "Surging in the streaming charts.",
                       empty="No title is breaking out in this catalog's charts with these filters "
                             "(a breakout needs two chart windows to compare: import a chart history).")
     try:
-        found = pick_list(con, settings, mode="hot", filters=filters, limit=12, today=today, history=marks)
+        found = pick_list(con, settings, mode="hot", filters=filters, limit=limit, offset=offset, today=today,
+                          history=marks, sort=sort)
     except ReelradarError as exc:
         section.unavailable = exc.message
         return section
     hot = found.hot
     assert hot is not None
     section.cards = [pick_card(p) for p in hot.items]
+    section.mode, section.total, section.offset = "hot", found.total, found.offset
     if hot.as_of is not None and hot.stale:
         section.title = f"Breaking out as of {hot.as_of} ({hot.age})"
         section.blurb = (f"What was surging in the streaming charts up to {hot.as_of}, the newest chart data this "
@@ -235,12 +270,18 @@ def chart_plot(con: duckdb.DuckDBPyConnection, card: TitleCard) -> Markup:
 
 def charts(con: duckdb.DuckDBPyConnection, platform: str | None, country: str | None, week: str | None,
            category: str | None) -> Listing:
-    """``reelradar charts``: each chart's ranking for a week (or its latest period), with movers."""
-    from reelradar.analytics.chart_views import chart_view
+    """``reelradar charts``: each chart's ranking for a week (or its latest period), with movers. What the
+    CLI tells to run is said here in the page's own words (the charts page links to all charts)."""
+    from reelradar.analytics.chart_views import chart_view, has_chart_tables
 
     try:
         return Listing(rows=chart_view(con, platform=platform or None, country=country or None,
                                        category=category or None, week=week or None, limit=10))
+    except NotFound:
+        if not has_chart_tables(con) or not con.execute("SELECT 1 FROM chart_period LIMIT 1").fetchone():
+            return Listing(unavailable="This catalog holds no chart data yet: charts come from the Netflix Top 10 "
+                                       "or an imported chart file.")
+        return Listing(note="No chart matches these filters.")
     except ReelradarError as exc:
         return Listing(note=exc.message)
 

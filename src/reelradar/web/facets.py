@@ -34,8 +34,12 @@ def facets(con: duckdb.DuckDBPyConnection, *, max_genres: int = 24) -> Facets:
             GROUP BY key ORDER BY sum(n) DESC, 1""").fetchall()]
     countries = [r[0] for r in con.execute(
         "SELECT DISTINCT country FROM offer WHERE country IS NOT NULL ORDER BY 1").fetchall()]
+    # kinds of the titles a list can show (scored, or charting): a kind the catalog holds only unscored
+    # titles of would be a chip to an empty list
     kinds = [r[0] for r in con.execute(
-        "SELECT kind FROM title WHERE kind NOT IN ('season', 'episode') GROUP BY kind ORDER BY count(*) DESC, kind"
+        """SELECT kind FROM (SELECT kind FROM pick_base UNION ALL
+                             SELECT t.kind FROM title t SEMI JOIN chart_entry c ON c.title_id = t.id)
+           WHERE kind NOT IN ('season', 'episode') GROUP BY kind ORDER BY count(*) DESC, kind"""
     ).fetchall()]
     genres = [r[0] for r in con.execute(
         """SELECT g FROM (SELECT unnest(genres) AS g FROM title_score s JOIN title t ON t.id = s.title_id)

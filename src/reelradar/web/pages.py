@@ -13,10 +13,12 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from reelradar.analytics.availability import availability_of, profile_filters, with_defaults
+from reelradar.analytics.explain import OFFER_LABELS
 from reelradar.analytics.filters import Filters, check_country, check_services
+from reelradar.analytics.picks import SORTS
 from reelradar.api.cache import memo, memo_async
 from reelradar.api.deps import catalog, settings_of
-from reelradar.api.security import COOKIE, check_state_change
+from reelradar.api.security import check_state_change, sign_in
 from reelradar.api.user_routes import ACTIONS, record_action, record_rating, user_store
 from reelradar.catalog.chart_links import link_entry, unlink_entry
 from reelradar.catalog.people import ROLE_TITLES, person_card
@@ -26,7 +28,7 @@ from reelradar.config import Settings
 from reelradar.errors import BadInput, ReelradarError
 from reelradar.model import Profile, TitleCard
 from reelradar.users.actions import YourHistory, history_marks
-from reelradar.web import extras, title_parts
+from reelradar.web import extras, media, title_parts
 from reelradar.web.facets import facets
 from reelradar.web.render import error_page, make_templates, page, query_url
 from reelradar.web.urls import person_url, title_url
@@ -115,6 +117,44 @@ def for_you_list(
     section = extras.for_you(request, con, settings, filters)
     name = "_section_body.html" if request.headers.get("hx-request") == "true" else "section.html"
     return page(request, name, section=section)
+
+
+LIST_MODES = {"radar": "radar", "top": "top", "breaking": "hot"}  # the home lists with a page of their own
+
+
+@router.get("/list/{key}")
+async def list_page(
+    request: Request,
+    key: str,
+    service: list[str] = Query([]),
+    kind: str | None = Query(None),
+    genre: str | None = Query(None, max_length=100),
+    decade: int | None = Query(None, ge=1870, le=2200),
+    sort: str = Query("best", max_length=20),
+    page_no: int = Query(1, alias="page", ge=1, le=400),
+    settings: Settings = Depends(settings_of),
+    con: duckdb.DuckDBPyConnection = Depends(catalog),
+) -> Response:
+    """A home list whole, a page of cards at a time ("Show more" appends the next), in the order asked for."""
+    if key not in LIST_MODES:
+        return error_page(request, "not_found", 404, f"no list called {key!r}: the lists are "
+                          f"{', '.join(LIST_MODES)}")
+    mine = your_history(request)
+    filters = home_filters(service, kind, genre, decade, profile_or_default(request, settings), mine.leave_out)
+    try:
+        filters.check_in(con)
+        if sort not in SORTS:
+            raise BadInput(f"unknown order {sort!r}: use one of {', '.join(SORTS)}")
+    except BadInput as exc:
+        return error_page(request, exc.kind, exc.http_status, exc.message)
+    state = {"service": [s for s in service if s], "kind": filters.kind, "genre": filters.genre, "decade": decade}
+    today, marks = date.today(), mine.marks
+    section = await memo_async(request, ("list", key, repr(filters), sort, page_no, hash(frozenset(marks.items())), today),
+                               lambda: extras.full_list(con, settings, filters, LIST_MODES[key], page=page_no,
+                                                        sort=sort, today=today, marks=marks))
+    name = "_list_more.html" if request.headers.get("hx-request") == "true" else "list.html"
+    return page(request, name, section=section, state=state, key=key, sort=sort, sorts=SORTS, page_no=page_no,
+                per_page=extras.PAGE_CARDS, appending=name == "_list_more.html")
 
 
 def chip_url(state: dict[str, Any], key: str, value: Any) -> str:
@@ -288,8 +328,7 @@ def profile_save(
     profile = profile_or_default(request, settings)
     profile.country = country or None
     profile.services = check_services(con, [s.strip() for s in services if s.strip()][:50])
-    profile.offer_types = [t for t in offer_types if t in ("flatrate", "free", "ads", "rent", "buy")] or \
-        profile.offer_types
+    profile.offer_types = [t for t in offer_types if t in OFFER_LABELS] or profile.offer_types
     user_store(request).save_profile(profile)
     return RedirectResponse("/profile?saved=1", status_code=303)
 
@@ -316,10 +355,7 @@ def unlock(request: Request, token: str = Form(..., max_length=200), next: str =
     if not hmac.compare_digest(token.strip().encode(), request.app.state.token.encode()):
         return page(request, "unlock.html", status=401, next=next, wrong=True)
     target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, request.app.state.token, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=365 * 86400)
-    return response
+    return sign_in(request, RedirectResponse(target, status_code=303))
 
 
 def install(app: FastAPI) -> None:
@@ -330,4 +366,5 @@ def install(app: FastAPI) -> None:
     app.state.templates.env.globals["role_titles"] = ROLE_TITLES
     app.state.render_error_page = error_page
     app.include_router(router)
+    media.install(app)  # posters from the local image cache (web/media.py)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -10,6 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from reelradar.analytics.explain import OFFER_LABELS, offer_label, pct, score_label
+from reelradar.analytics.hot import age_words
 from reelradar.api.security import COOKIE, csrf_for, unlocked
 from reelradar.web.urls import query_url, title_url
 
@@ -21,8 +24,10 @@ def where_words(country: str | None) -> str:
     return country if country and country != "?" else "country not stated"
 
 
-def pct(value: float | None) -> str:
-    return "unknown" if value is None else f"{value * 100:.0f}"
+
+def ago(day: date | None) -> str:
+    """How long before today a day was: '4 months ago', 'today' (the page's own clock)."""
+    return "date unknown" if day is None else age_words((date.today() - day).days)
 
 
 def make_templates() -> Jinja2Templates:
@@ -32,6 +37,10 @@ def make_templates() -> Jinja2Templates:
     env.filters["title_url"] = title_url
     env.filters["pct"] = pct
     env.filters["where"] = where_words
+    env.filters["ago"] = ago
+    env.filters["score_label"] = score_label
+    env.filters["offer_label"] = offer_label
+    env.globals["offer_labels"] = OFFER_LABELS
     env.globals["query_url"] = query_url
     return Jinja2Templates(env=env)
 
