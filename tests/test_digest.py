@@ -177,3 +177,20 @@ def test_cli_digest_and_web_doors(demo_dir: Path, tmp_path_factory: pytest.TempP
         assert feed_xml.headers["content-type"].startswith("application/atom+xml")
         assert feedparser.parse(feed_xml.content).version == "atom10"
         assert feedparser.parse(c.get("/feed.xml", params={"kind": "rss"}).content).version == "rss20"
+
+
+def test_a_feed_per_profile_is_its_own_address(demo_dir: Path) -> None:
+    """Feed readers send no cookie: the country and services in the address are the reader's profile,
+    and two people of a household subscribe to two feeds whose entries never share an id."""
+    from reelradar.config import load_settings
+
+    with TestClient(create_app(load_settings(data_dir=demo_dir))) as c:
+        mine = feedparser.parse(c.get("/feed.xml", params={"country": "US", "service": "Prime Video"}).content)
+        theirs = feedparser.parse(c.get("/feed.xml", params={"country": "US", "service": "Netflix"}).content)
+        plain = feedparser.parse(c.get("/feed.xml").content)
+    assert mine.version == theirs.version == "atom10"
+    assert mine.feed.id != theirs.feed.id != plain.feed.id
+    self_link = next(link.href for link in mine.feed.links if link.rel == "self")
+    assert self_link.endswith("/feed.xml?country=US&service=Prime+Video")
+    assert mine.feed.title.endswith("· on Prime Video in US") and theirs.feed.title.endswith("· on Netflix in US")
+    assert not {e.id for e in mine.entries} & {e.id for e in theirs.entries}

@@ -71,7 +71,9 @@ def show_recommendations(items: list[Recommendation], check: ServiceCheck | None
     for n, r in enumerate(items, 1):
         year = f" ({r.year})" if r.year else ""
         yours = f" · {r.history}" if r.history else ""
-        line(f"{n}. {r.title}{year} · {r.kind} · score {r.score:.3f} · {r.id}{yours}", style="bold")
+        # the rank is the answer: a raw score means something else in `like` (how alike) and `recommend`
+        # (a blend of models), so it is left to --json, whose docs say each one's scale
+        line(f"{n}. {r.title}{year} · {r.kind} · {r.id}{yours}", style="bold")
         for reason in r.reasons:
             src = f" [{reason.source}]" if reason.source else ""
             line(f"   - {reason.text}{src}")

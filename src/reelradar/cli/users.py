@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -16,6 +17,7 @@ from reelradar.users.actions import link_record, unlink_record, update_profile, 
 from reelradar.users.imports import ImportReport, import_export
 from reelradar.users.imports import rematch as rematch_records
 from reelradar.users.store import ItemView
+from reelradar.vocab import MATCH_WORDS
 
 JSON = typer.Option(False, "--json", help="Print every input row, what it became and why, as JSON.")
 
@@ -53,19 +55,25 @@ def import_trakt(ctx: typer.Context,
 
 def print_report(report: ImportReport) -> None:
     c = report.counts
-    line(f"imported {c['rows']} rows from {report.path}: {c['strong']} matched strong, {c['medium']} medium, "
-         f"{c['none']} not matched ({c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged)",
-         style="bold")
+    w = MATCH_WORDS
+    line(f"imported {c['rows']} rows from {report.path}: {c['strong']} {w['strong']}, {c['medium']} "
+         f"{w['medium']}, {c['none']} {w['none']} ({c['new']} new, {c['updated']} updated, "
+         f"{c['unchanged']} unchanged)", style="bold")
     medium = [r for r in report.rows if r.verdict == "medium"]
     unmatched = [r for r in report.rows if r.verdict == "none"]
     if medium:
-        line("medium matches (not counted until you confirm: `reelradar link RECORD TITLE`):")
+        line("possible matches, not counted until you confirm one (`reelradar link RECORD TITLE`):")
         for r in medium:
-            line(f"  #{r.record} line {r.row}: {_said(r.said)} → {r.title} ({r.year}) {r.title_id}: {r.reason}")
+            line(f"  #{r.record} {_where(r)}: {_said(r.said)} → {r.title} ({r.year}) {r.title_id}: {r.reason}")
     if unmatched:
         line("not matched (kept; resolve with `reelradar link RECORD TITLE`):")
         for r in unmatched:
-            line(f"  #{r.record} line {r.row}: {_said(r.said)}: {r.reason}")
+            line(f"  #{r.record} {_where(r)}: {_said(r.said)}: {r.reason}")
+
+
+def _where(r: Any) -> str:
+    """'ratings.csv line 12': the file of the export a row came from (a ZIP holds several)."""
+    return f"{r.file.rsplit('/', 1)[-1]} line {r.row}" if getattr(r, "file", None) else f"line {r.row}"
 
 
 def _said(said: dict) -> str:
@@ -213,5 +221,6 @@ def rematch(ctx: typer.Context, json: bool = typer.Option(False, "--json", help=
     if json:
         emit_json(dict(counts))
         return
-    line(f"{counts['strong']} strong, {counts['medium']} medium, {counts['none']} not matched, "
+    line(f"{counts['strong']} {MATCH_WORDS['strong']}, {counts['medium']} {MATCH_WORDS['medium']}, "
+         f"{counts['none']} {MATCH_WORDS['none']}, "
          f"{counts['manual']} kept as linked by hand; {counts['changed']} matches changed")

@@ -6,6 +6,7 @@ twice in one period sees each entry once."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from urllib.parse import quote
 
 from feedgen.feed import FeedGenerator
 
@@ -24,8 +25,10 @@ def digest_feed(digest: Digest, *, kind: str = "atom", base_url: str = "http://1
     base = base_url.rstrip("/")
     stamp = datetime.combine(digest.today, time(0, 0), tzinfo=UTC)
     fg = FeedGenerator()
-    fg.id(f"{base}{feed_path}?profile={profile}")
-    fg.title(f"reelradar: {digest.title}")
+    fg.id(f"{base}/feed.xml?profile={quote(profile)}")
+    on = f" · on {', '.join(digest.services)}" if digest.services else ""
+    where = f" in {digest.country}" if digest.country else ""
+    fg.title(f"reelradar: {digest.title}{on}{where}")  # a reader tells one household member's feed from another's
     fg.subtitle(" · ".join(["What to watch, written from the catalog's facts", *digest.notes]))
     fg.link(href=f"{base}/digest", rel="alternate")
     fg.link(href=f"{base}{feed_path}", rel="self")
@@ -35,7 +38,7 @@ def digest_feed(digest: Digest, *, kind: str = "atom", base_url: str = "http://1
     for i, sec in enumerate(digest.sections):
         for j, item in enumerate(sec.items):
             e = fg.add_entry(order="append")
-            e.id(f"{base}/story/{item.id}#{sec.key}-{digest.since}")
+            e.id(f"{base}/story/{item.id}#{sec.key}-{digest.since}" + ("" if profile == "default" else f"-{quote(profile)}"))
             e.title(f"{sec.heading}: {item.headline.text}")
             e.link(href=story_url(item.id, base))
             e.updated(stamp)

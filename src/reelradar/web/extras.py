@@ -19,6 +19,7 @@ from reelradar.analytics.picks import PickList, pick_list
 from reelradar.config import Settings
 from reelradar.errors import NotFound, ReelradarError
 from reelradar.model import Availability, Credit, Interaction, Pick, Profile, TitleCard
+from reelradar.vocab import MATCH_WORDS
 from reelradar.web.render import where_words
 from reelradar.web.svg import GraphEdge, GraphNode, PlotLine, lines_from_entries, rank_plot, universe_graph
 
@@ -345,8 +346,9 @@ class ReportView:
 def report_view(report: Any) -> ReportView:
     """An import report in words: counts, rows that matched no title (and why), rows that did."""
     c = report.counts
-    summary = (f"{report.path}: {c['rows']} rows; {c['strong']} matched, {c['medium']} uncertain, "
-               f"{c['none']} not matched; {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged.")
+    w = MATCH_WORDS
+    summary = (f"{report.path}: {c['rows']} rows; {c['strong']} {w['strong']}, {c['medium']} {w['medium']}, "
+               f"{c['none']} {w['none']}; {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged.")
     unmatched, matched = [], []
     for r in report.rows:
         said = r.said.get("title") or "untitled"
@@ -355,9 +357,9 @@ def report_view(report: Any) -> ReportView:
         if r.verdict == "strong" and r.title_id:
             matched.append(f"{said} → {r.title} ({r.year or 'year unknown'}) · {r.action} · {r.method}")
         else:
-            unmatched.append(f"{where}: {said} · {r.action} · {r.verdict}: {r.reason} (record #{r.record})")
-    labels = {"rows": "rows", "strong": "matched", "medium": "uncertain", "none": "not matched",
-              "new": "new", "updated": "updated", "unchanged": "unchanged"}
+            unmatched.append(f"{where}: {said} · {r.action} · {MATCH_WORDS.get(r.verdict, r.verdict)}: {r.reason} "
+                             f"(record #{r.record})")
+    labels = {"rows": "rows", **MATCH_WORDS, "new": "new", "updated": "updated", "unchanged": "unchanged"}
     return ReportView(summary, [(labels.get(k, k), v) for k, v in c.items()], unmatched, matched)
 
 

@@ -23,6 +23,7 @@ from reelradar.story.render import render
 from reelradar.story.title import title_story
 from reelradar.users.actions import YourHistory
 from reelradar.web.pages import profile_or_default, your_history
+from reelradar.web.urls import query_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,12 +86,20 @@ async def digest_page(
 @router.get("/feed.xml")
 async def feed(
     request: Request, kind: str = Query("atom", pattern="^(atom|rss)$"), days: int = Query(7, ge=1, le=366),
-    limit: int = Query(5, ge=1, le=50),
+    limit: int = Query(5, ge=1, le=50), country: str | None = Query(None, min_length=2, max_length=2),
+    service: list[str] = Query([], max_length=20),
     settings: Settings = Depends(settings_of), con: duckdb.DuckDBPyConnection = Depends(catalog),
 ) -> Response:
-    """The digest as an Atom feed (``?kind=rss``: RSS 2.0) for feed readers."""
-    found = await digest_for(request, con, settings, days=days, country=None, service=[], kind=[], limit=limit)
-    body = digest_feed(found, kind=kind, base_url=str(request.base_url))
+    """The digest as an Atom feed (``?kind=rss``: RSS 2.0) for feed readers: of the stored profile, or
+    of the country and services in its address (a feed per person of a household, each subscribed to
+    its own address; a feed reader sends no cookie, so the address is the profile)."""
+    services = [s for s in service if s]
+    found = await digest_for(request, con, settings, days=days, country=country, service=services, kind=[],
+                             limit=limit)
+    path = query_url("/feed.xml", {"kind": kind if kind != "atom" else None, "country": country,
+                                   "service": services})
+    profile = "-".join([country or "", *services]) or "default"
+    body = digest_feed(found, kind=kind, base_url=str(request.base_url), feed_path=path, profile=profile)
     media = "application/atom+xml" if kind == "atom" else "application/rss+xml"
     return Response(body, media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "private, no-cache"})
 
