@@ -7,25 +7,35 @@ changed with one ``executemany`` per table. The rules are those of ``store.upser
 ``store.save_match`` and ``store.put_interaction``: an item keeps the ids it had and gains new ones,
 a match is rewritten only when it changed, an interaction is inserted once and updated when its
 rating or date changed.
+
+These statements are plain SQL run on the driver (``exec_driver_sql``), inside the caller's
+transaction: SQLAlchemy's per-value processing of a million rows (dates, JSON) cost more than the
+writes themselves. The values are encoded here exactly as the tables' SQLAlchemy types store them
+(``stamp`` for dates, ``json.dumps`` for JSON, 0/1 for booleans), so every other reader of the store
+sees the same rows, and errors still pass through the engine's handlers (a busy store is ``StoreBusy``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from reelradar.resolve.link import Record
-from reelradar.users import tables as t
+from reelradar.resolve.link import Match, Record
 
 
 def now() -> datetime:
     """The store's clock: UTC, to the second, kept without its zone (as SQLite holds it)."""
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def stamp(value: datetime | None) -> str | None:
+    """A date as SQLAlchemy's SQLite ``DateTime`` stores it: ``2024-05-06 07:08:09.000000``."""
+    return None if value is None else value.isoformat(" ", "microseconds")
 
 
 IN_LIST = 5000  # values per IN (...) list, well under SQLite's limit of 32,766 variables
@@ -36,32 +46,41 @@ def _chunks(values: Sequence[Any], size: int = IN_LIST) -> Iterable[Sequence[Any
         yield values[at:at + size]
 
 
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
 def items_for(conn: sa.Connection, source: str, records: dict[str, Record]) -> dict[str, int]:
     """The item id of each source key, inserting the items the store lacks and adding ids it lacked."""
-    found: dict[str, tuple[int, dict[str, str]]] = {}
-    keys = sorted(records)
-    for part in _chunks(keys):
-        for row in conn.execute(sa.select(t.item.c.id, t.item.c.source_key, t.item.c.xids).where(
-                t.item.c.source == source, t.item.c.source_key.in_(part))):
-            found[row.source_key] = (int(row.id), row.xids)
-    stamp = now()
-    fresh = [{"source": source, "source_key": k, "title": r.title, "year": r.year, "kind": r.kind,
-              "xids": dict(r.xids), "runtime_min": r.runtime_min, "people": list(r.people), "created_at": stamp}
+    found: dict[str, tuple[int, str]] = {}
+
+    def read(keys: Sequence[str]) -> None:
+        for part in _chunks(keys):
+            found.update((key, (int(item_id), xids)) for item_id, key, xids in conn.exec_driver_sql(
+                f"SELECT id, source_key, xids FROM item WHERE source = ? AND source_key IN ({_marks(len(part))})",
+                (source, *part)))
+
+    read(list(records))
+    old = set(found)
+    created = stamp(now())
+    fresh = [(source, k, r.title, r.year, r.kind, json.dumps(r.xids), r.runtime_min,
+              json.dumps(r.people) if r.people else "[]", created)
              for k, r in records.items() if k not in found]
     if fresh:
-        conn.execute(sa.insert(t.item), fresh)
-        for part in _chunks([f["source_key"] for f in fresh]):
-            for row in conn.execute(sa.select(t.item.c.id, t.item.c.source_key, t.item.c.xids).where(
-                    t.item.c.source == source, t.item.c.source_key.in_(part))):
-                found[row.source_key] = (int(row.id), row.xids)
+        conn.exec_driver_sql("INSERT INTO item (source, source_key, title, year, kind, xids, runtime_min, people, "
+                             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
+        read([f[1] for f in fresh])
     merged = []
-    for key, (item_id, xids) in found.items():
+    for key in old:
+        item_id, text = found[key]
+        if not records[key].xids:
+            continue
+        xids = json.loads(text)
         more = {**records[key].xids, **xids}
         if more != xids:
-            merged.append({"b_id": item_id, "b_xids": more})
+            merged.append((json.dumps(more), item_id))
     if merged:
-        conn.execute(sa.update(t.item).where(t.item.c.id == sa.bindparam("b_id"))
-                     .values(xids=sa.bindparam("b_xids")), merged)
+        conn.exec_driver_sql("UPDATE item SET xids = ? WHERE id = ?", merged)
     return {key: item_id for key, (item_id, _) in found.items()}
 
 
@@ -69,33 +88,53 @@ def overrides_of(conn: sa.Connection, item_ids: Sequence[int]) -> dict[int, str 
     """The hand-made link of each item that has one (None: unlinked by hand)."""
     out: dict[int, str | None] = {}
     for part in _chunks(sorted(set(item_ids))):
-        out.update((int(r.item_id), r.title_id) for r in conn.execute(
-            sa.select(t.title_override.c.item_id, t.title_override.c.title_id)
-            .where(t.title_override.c.item_id.in_(part))))
+        out.update((int(i), title_id) for i, title_id in conn.exec_driver_sql(
+            f"SELECT item_id, title_id FROM title_override WHERE item_id IN ({_marks(len(part))})", tuple(part)))
     return out
 
 
-def save_matches(conn: sa.Connection, matches: dict[int, Any], built_at: str | None) -> int:
-    """Store each item's match unless the store holds the same one; how many were stored."""
-    data = {item_id: m.to_dict() for item_id, m in matches.items()}
-    old: dict[int, Any] = {}
-    for part in _chunks(sorted(data)):
-        old.update((int(r.item_id), r.match) for r in conn.execute(
-            sa.select(t.title_match.c.item_id, t.title_match.c.match).where(t.title_match.c.item_id.in_(part))))
-    stamp = now()
-    changed = [{"item_id": item_id, "title_id": m.title_id, "tconst": m.tconst, "verdict": m.verdict,
-                "distance": m.distance, "method": m.method, "reason": m.reason, "match": data[item_id],
-                "catalog_built_at": built_at, "matched_at": stamp}
-               for item_id, m in matches.items() if old.get(item_id) != data[item_id]]
+def stored_matches(conn: sa.Connection, item_ids: Sequence[int]) -> dict[int, str]:
+    """The stored match of each item that has one, as its JSON text."""
+    out: dict[int, str] = {}
+    for part in _chunks(sorted(set(item_ids))):
+        out.update((int(i), text) for i, text in conn.exec_driver_sql(
+            f"SELECT item_id, match FROM title_match WHERE item_id IN ({_marks(len(part))})", tuple(part)))
+    return out
+
+
+def match_text(m: Match) -> str:
+    """A match as the store keeps it: the JSON of its plain dictionary."""
+    return json.dumps(m.to_dict())
+
+
+def _same_json(old: str | None, new: str) -> bool:
+    # the text is compared first; a match stored by an older version may order its keys otherwise
+    return old is not None and (old == new or json.loads(old) == json.loads(new))
+
+
+def save_matches(conn: sa.Connection, matches: dict[int, Match], built_at: str | None,
+                 texts: dict[int, str] | None = None) -> int:
+    """Store each item's match unless the store holds the same one; how many were stored. ``texts``
+    may hold the matches' JSON already made (``match_text``)."""
+    texts = texts or {}
+    data = {item_id: texts.get(item_id) or match_text(m) for item_id, m in matches.items()}
+    old = stored_matches(conn, list(data))
+    at = stamp(now())
+    changed = [(item_id, m.title_id, m.tconst, str(m.verdict), m.distance, m.method, m.reason, data[item_id],
+                built_at, at)
+               for item_id, m in matches.items() if not _same_json(old.get(item_id), data[item_id])]
     if changed:
-        stmt = sqlite_insert(t.title_match)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["item_id"], set_={
-            c: stmt.excluded[c] for c in ("title_id", "tconst", "verdict", "distance", "method", "reason", "match",
-                                          "catalog_built_at", "matched_at")}), changed)
+        conn.exec_driver_sql(
+            "INSERT INTO title_match (item_id, title_id, tconst, verdict, distance, method, reason, match, "
+            "catalog_built_at, matched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_id) DO UPDATE "
+            "SET title_id = excluded.title_id, tconst = excluded.tconst, verdict = excluded.verdict, "
+            "distance = excluded.distance, method = excluded.method, reason = excluded.reason, "
+            "match = excluded.match, catalog_built_at = excluded.catalog_built_at, "
+            "matched_at = excluded.matched_at", changed)
     return len(changed)
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     """One interaction to store, keyed by its dedupe key."""
 
@@ -113,29 +152,31 @@ class Fact:
 
 def put_interactions(conn: sa.Connection, facts: Sequence[Fact]) -> dict[str, str]:
     """Insert each fact once, update one whose rating or date changed: {dedupe key: new | updated | same}."""
-    old: dict[str, Any] = {}
+    old: dict[str, tuple[int, float | None, str | None]] = {}
     for part in _chunks([f.dedupe for f in facts]):
-        for r in conn.execute(sa.select(t.interaction.c.id, t.interaction.c.rating, t.interaction.c.at,
-                                        t.interaction.c.dedupe_key).where(t.interaction.c.dedupe_key.in_(part))):
-            old[r.dedupe_key] = r
-    stamp = now()
+        for row_id, rating, at, key in conn.exec_driver_sql(
+                f"SELECT id, rating, at, dedupe_key FROM interaction WHERE dedupe_key IN ({_marks(len(part))})",
+                tuple(part)):
+            old[key] = (row_id, rating, at)
+    recorded = stamp(now())
     out: dict[str, str] = {}
     inserts, updates = [], []
     for f in facts:
         prev = old.get(f.dedupe)
+        at = stamp(f.at)
         if prev is None:
-            inserts.append({"item_id": f.item_id, "action": f.action, "rating": f.rating, "scale": f.scale,
-                            "at": f.at, "rewatch": f.rewatch, "source": f.source, "dedupe_key": f.dedupe,
-                            "file": f.file, "row_no": f.row_no, "recorded_at": stamp})
+            inserts.append((f.item_id, f.action, f.rating, f.scale, at, int(f.rewatch), f.source, f.dedupe, f.file,
+                            f.row_no, recorded))
             out[f.dedupe] = "new"
-        elif prev.rating != f.rating or (f.at is not None and prev.at != f.at):
-            updates.append({"b_id": prev.id, "b_rating": f.rating, "b_scale": f.scale, "b_at": f.at})
+        elif prev[1] != f.rating or (at is not None and prev[2] != at):
+            updates.append((f.rating, f.scale, at, prev[0]))
             out[f.dedupe] = "updated"
         else:
             out[f.dedupe] = "same"
     if inserts:
-        conn.execute(sa.insert(t.interaction), inserts)
+        conn.exec_driver_sql("INSERT INTO interaction (item_id, action, rating, scale, at, rewatch, source, "
+                             "dedupe_key, file, row_no, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             inserts)
     if updates:
-        conn.execute(sa.update(t.interaction).where(t.interaction.c.id == sa.bindparam("b_id")).values(
-            rating=sa.bindparam("b_rating"), scale=sa.bindparam("b_scale"), at=sa.bindparam("b_at")), updates)
+        conn.exec_driver_sql("UPDATE interaction SET rating = ?, scale = ?, at = ? WHERE id = ?", updates)
     return out

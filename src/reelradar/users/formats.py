@@ -1,7 +1,9 @@
 """The three export formats a person brings: IMDb CSV, Letterboxd ZIP, Trakt JSON.
 
 Each parser reads the whole input first and returns ``ImportRow``s, so a bad row stops the import
-before anything is written. Every value passes through ``reelradar.validate`` (years, dates, numbers,
+before anything is written; ``imdb_stream`` reads an IMDb CSV as a stream instead (a million rows are
+never held at once), checking the file's shape in a first pass and each value as its row is written,
+so a bad value late in the file stops the import inside its transaction, which then changes nothing. Every value passes through ``reelradar.validate`` (years, dates, numbers,
 titles, and for Trakt the JSON type of each field), so nothing the user store cannot hold gets in.
 Formats are described in ``docs/sources/imports.md``.
 """
@@ -11,15 +13,26 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from reelradar import validate
 from reelradar.errors import BadInput
 from reelradar.resolve.link import Record
-from reelradar.users.readers import CsvRow, Limits, ZipReader, decode, iter_files, read_csv, read_file
+from reelradar.users.readers import (
+    CsvRow,
+    Limits,
+    ZipReader,
+    csv_rows,
+    decode,
+    iter_files,
+    open_text,
+    read_csv,
+    read_file,
+)
 
 
 @dataclass(slots=True)
@@ -76,20 +89,98 @@ def imdb_kind(text: str) -> str | None:
 
 def parse_imdb(path: Path, limits: Limits) -> list[ImportRow]:
     """An IMDb ratings or watchlist CSV (old and new headers); the kind of list is read off the header."""
+    return list(imdb_stream(path, limits).rows)
+
+
+@dataclass
+class RowStream:
+    """An export's rows as they are read, and for each fact stated more than once (its dedupe key) the
+    position in the stream of the row that states it (see ``winners``)."""
+
+    rows: Iterator[ImportRow]
+    repeated: dict[str, int]
+
+
+def winners(rows: Iterable[tuple[int, ImportRow]]) -> dict[str, int]:
+    """For each fact stated more than once in one import — a backup holding both ratings.json and
+    ratings_movies.json, an API example listing a title twice — the position of the row that states
+    it: the latest by date, then the last. Writing each in turn would make every re-import 'update' it."""
+    best: dict[str, tuple[datetime, int]] = {}
+    repeated: set[str] = set()
+    for i, r in rows:
+        when = _when(r)
+        j = best.get(r.dedupe)
+        if j is not None:
+            repeated.add(r.dedupe)
+        if j is None or when >= j[0]:
+            best[r.dedupe] = (when, i)
+    return {k: best[k][1] for k in repeated}
+
+
+def _when(row: ImportRow) -> datetime:
+    at = row.at or datetime.min
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+IMDB_FIRST_PASS = {k: IMDB_COLUMNS[k] for k in ("const", "title", "rating")}
+
+
+def imdb_stream(path: Path, limits: Limits) -> RowStream:
+    """``parse_imdb`` as a stream, for exports of a million rows. A first pass over the file checks its
+    shape (header, ragged or damaged lines, encoding, the row limit) before anything is written, tells
+    a ratings export from a list, and finds the titles listed more than once; the rows are then read
+    again as they are written, each value checked as ``parse_imdb`` checks it."""
     name = str(path)
-    header, rows = read_csv(decode(read_file(path, limits), name), name, IMDB_COLUMNS, ("const", "title"),
-                            limits.max_rows)
+    seen: set[int] = set()  # hashes: a collision only marks a title for the closer look below
+    maybe_repeated: set[str] = set()
+    every_row_rated, any_row = True, False
+    with open_text(path, limits) as fh:
+        header, first = csv_rows(fh, name, IMDB_FIRST_PASS, ("const", "title"), limits.max_rows)
+        for r in first:
+            any_row = True
+            const = r.values["const"]
+            if hash(const) in seen:
+                maybe_repeated.add(const)
+            seen.add(hash(const))
+            every_row_rated = every_row_rated and bool(r.values.get("rating"))
+    del seen
     lowered = {h.strip().lower() for h in header}
     rated_column = bool({"your rating", "you rated"} & lowered)
     # Exports before 2017 were all "lists" with a position column, ratings included: a list whose every
     # row carries the person's rating is their ratings; newer ratings exports have no position.
     old_list = "const" in (h.strip() for h in header)  # lower-case headers: the pre-2017 list export
-    watchlist = "position" in lowered and not (
-        old_list and rated_column and rows and all(r.values.get("rating") for r in rows))
+    watchlist = "position" in lowered and not (old_list and rated_column and any_row and every_row_rated)
     if not watchlist and not rated_column:
         raise BadInput(f"{name} line 1: neither a ratings export (no 'Your Rating' column) nor a watchlist "
                        "(no 'Position' column)")
-    return [_imdb_row(r, name, watchlist) for r in rows]
+    repeated: dict[str, int] = {}
+    if maybe_repeated:
+        repeated = winners(_imdb_rows_of(path, limits, watchlist, maybe_repeated))
+    return RowStream(_imdb_rows(path, limits, watchlist), repeated)
+
+
+def _imdb_rows(path: Path, limits: Limits, watchlist: bool) -> Iterator[ImportRow]:
+    name = str(path)
+    with open_text(path, limits) as fh:
+        _header, rows = csv_rows(fh, name, IMDB_COLUMNS, ("const", "title"), limits.max_rows)
+        for r in rows:
+            yield _imdb_row(r, name, watchlist)
+
+
+def _imdb_rows_of(path: Path, limits: Limits, watchlist: bool, consts: set[str]) -> Iterator[tuple[int, ImportRow]]:
+    """The rows naming these titles, with their positions among all rows. A row with a bad value is
+    passed over: the full read refuses it, at the first bad row of the file."""
+    name = str(path)
+    with open_text(path, limits) as fh:
+        _header, rows = csv_rows(fh, name, IMDB_COLUMNS, ("const", "title"), limits.max_rows)
+        for i, r in enumerate(rows):
+            if r.values["const"] not in consts:
+                continue
+            try:
+                row = _imdb_row(r, name, watchlist)
+            except BadInput:
+                continue
+            yield i, row
 
 
 def _imdb_row(r: CsvRow, name: str, watchlist: bool) -> ImportRow:

@@ -1,17 +1,25 @@
-"""Import a person's history: parse the whole export, resolve every title, write it in one transaction.
+"""Import a person's history: read the export, resolve every title, write it in one transaction.
 
 Re-importing the same file changes nothing (every fact has a stable key); a bad file changes nothing
-(it is refused before the store is opened for writing); an error halfway rolls the transaction back.
-Rows that match no catalog title are kept and can be linked later with ``reelradar link``.
+(a file of the wrong shape is refused before the store is opened for writing; a bad value found while
+the rows are written, or any error halfway, rolls the transaction back). Rows that match no catalog
+title are kept and can be linked later with ``reelradar link``.
+
+An IMDb export of a million rows is read, resolved and written a batch at a time, so memory is bounded
+by the batch: the report keeps its counts and its rows packed a batch at a time, unpacked only when a
+caller reads them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import pickle
+import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +33,14 @@ from reelradar.resolve.link import Match, Record, Resolver, resolver_for
 from reelradar.users import bulk
 from reelradar.users import tables as t
 from reelradar.users.bulk import put_interactions
-from reelradar.users.formats import ImportRow, parse_imdb, parse_letterboxd, parse_trakt
+from reelradar.users.formats import ImportRow, RowStream, imdb_stream, parse_letterboxd, parse_trakt, winners
 from reelradar.users.readers import Limits
 from reelradar.users.store import UserStore, now, save_match
 
-PARSERS = {"imdb": parse_imdb, "letterboxd": parse_letterboxd, "trakt": parse_trakt}
-
-
-def _when(row: ImportRow) -> datetime:
-    at = row.at or datetime.min
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+PARSERS: dict[str, Callable[[Path, Limits], list[ImportRow]]] = {"letterboxd": parse_letterboxd,
+                                                                  "trakt": parse_trakt}
+STREAMED: dict[str, Callable[[Path, Limits], RowStream]] = {"imdb": imdb_stream}
+FORMATS = ("imdb", "letterboxd", "trakt")
 
 
 @dataclass(slots=True)
@@ -99,22 +105,54 @@ class RowResult:
                 "components": self.components, "change": self.change}
 
 
+# one row of the report as packed: file, row, action, title, year, kind, ids, item id, change
+Packed = tuple[str, int, str, str | None, int | None, str | None, dict[str, str], int, str]
+
+
 @dataclass
 class ImportReport:
+    """What an import did: its counts, and every row with what it became. The rows are kept packed, a
+    batch at a time (a few dozen bytes a row), and unpacked the first time ``rows`` is read: an import
+    of a million rows does not hold a million records and matches while it runs."""
+
     source: str
     path: str
-    rows: list[RowResult] = field(default_factory=list)
+    tally: Counter[str] = field(default_factory=Counter, init=False)
+    _pages: list[bytes] = field(default_factory=list, init=False, repr=False)
+    _rows: list[RowResult] | None = field(default=None, init=False, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
-        c = Counter(r.verdict for r in self.rows)
-        changes = Counter(r.change for r in self.rows)
-        return {"rows": len(self.rows), "strong": c["strong"], "medium": c["medium"], "none": c["none"],
-                "new": changes["new"], "updated": changes["updated"], "unchanged": changes["same"]}
+        c = self.tally
+        return {"rows": c["rows"], "strong": c["strong"], "medium": c["medium"], "none": c["none"],
+                "new": c["new"], "updated": c["updated"], "unchanged": c["same"]}
+
+    @property
+    def rows(self) -> list[RowResult]:
+        if self._rows is None:
+            self._rows = [row for page in self._pages for row in _unpack(page)]
+            self._pages = []
+        return self._rows
+
+    def add(self, rows: list[Packed], matches: dict[int, Match], texts: dict[int, str]) -> None:
+        """Count and keep a batch of rows; ``texts`` holds the JSON of each item's match."""
+        for row in rows:
+            self.tally[str(matches[row[7]].verdict)] += 1
+            self.tally[row[8]] += 1
+        self.tally["rows"] += len(rows)
+        page = pickle.dumps((rows, {i: texts[i] for i in {row[7] for row in rows}}), pickle.HIGHEST_PROTOCOL)
+        self._pages.append(zlib.compress(page, 1))
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "path": self.path, "counts": self.counts,
                 "rows": [r.to_dict() for r in self.rows]}
+
+
+def _unpack(page: bytes) -> Iterator[RowResult]:
+    rows, texts = pickle.loads(zlib.decompress(page))
+    matches = {item_id: Match.from_dict(json.loads(text)) for item_id, text in texts.items()}
+    for file, row, action, title, year, kind, xids, item_id, change in rows:
+        yield RowResult(file, row, action, Record(title, year, kind, xids), item_id, matches[item_id], change)
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -125,25 +163,34 @@ def limits_of(settings: Settings) -> Limits:
 
 def parse_export(source: str, path: Path, settings: Settings) -> list[ImportRow]:
     """Read and check the whole export; raises BadInput (file and line) before anything is written."""
-    if source not in PARSERS:
-        raise BadInput(f"unknown export format {source!r}: use {', '.join(PARSERS)}")
+    return list(read_export(source, path, settings).rows)
+
+
+def read_export(source: str, path: Path, settings: Settings) -> RowStream:
+    """The export's rows as a stream. A file of the wrong shape is refused here, before anything is
+    written; an IMDb CSV's values are checked as its rows are read (inside the import's transaction)."""
+    if source not in FORMATS:
+        raise BadInput(f"unknown export format {source!r}: use {', '.join(FORMATS)}")
     if not path.exists():
         raise BadInput(f"{path}: no such file or folder")
-    return PARSERS[source](path, limits_of(settings))
+    if source in STREAMED:
+        return STREAMED[source](path, limits_of(settings))
+    rows = PARSERS[source](path, limits_of(settings))
+    return RowStream(iter(rows), winners(enumerate(rows)))
 
 
 def import_export(settings: Settings, source: str, path: Path, con: duckdb.DuckDBPyConnection | None = None,
                   notify: Callable[[str], None] = lambda _: None) -> ImportReport:
     """Import an IMDb, Letterboxd or Trakt export into the user store; one transaction, all or nothing.
     ``con`` is the catalog to match against (default: the live one, the demo built first if none)."""
-    rows = parse_export(source, path, settings)
+    stream = read_export(source, path, settings)
     own = con is None
     con = con or open_for_reading(settings, notify)
     try:
         resolver = resolver_for(con, settings)
         built = resolver.index.built_at
         with UserStore(settings.users_path) as store, store.transaction() as conn:
-            report = write_rows(conn, resolver, built, source, path, rows)
+            report = write_rows(conn, resolver, built, source, path, stream)
             record_run(conn, source, path, report)
     finally:
         if own:
@@ -151,21 +198,23 @@ def import_export(settings: Settings, source: str, path: Path, con: duckdb.DuckD
     return report
 
 
-BATCH = 20_000  # rows read and written together
+BATCH = 20_000  # rows read, resolved and written together
 
 
 def write_rows(conn: sa.Connection, resolver: Resolver, built: str | None, source: str, path: Path,
-               rows: list[ImportRow]) -> ImportReport:
+               stream: RowStream) -> ImportReport:
     """Store every row (a batch at a time) and the match of each title it names."""
     report = ImportReport(source, str(path))
-    done: dict[int, Match] = {}
-    kept = _one_per_fact(rows)
-    for at in range(0, len(rows), BATCH):
-        batch = rows[at:at + BATCH]
+    matched: set[int] = set()  # items resolved by an earlier batch: their stored match is read back
+    names: dict[str, str] = {}
+    at = 0
+    while batch := list(islice(stream.rows, BATCH)):
         resolver.prepare(r.record for r in batch)
         ids = bulk.items_for(conn, source, {r.source_key: r.record for r in batch})
-        todo = sorted({ids[r.source_key] for r in batch} - done.keys())
+        todo = sorted({ids[r.source_key] for r in batch})
         overrides = bulk.overrides_of(conn, todo)
+        texts = bulk.stored_matches(conn, [i for i in todo if i in matched and i not in overrides])
+        done = {item_id: Match.from_dict(json.loads(text)) for item_id, text in texts.items()}
         fresh: dict[int, Match] = {}
         for r in batch:
             item_id = ids[r.source_key]
@@ -177,27 +226,19 @@ def write_rows(conn: sa.Connection, resolver: Resolver, built: str | None, sourc
                                  else Match(None, "none", None, "manual", "unlinked by hand"))
             else:
                 done[item_id] = fresh[item_id] = resolver.match(r.record)
-        bulk.save_matches(conn, fresh, built)
+        texts.update((item_id, bulk.match_text(m)) for item_id, m in done.items() if item_id not in texts)
+        bulk.save_matches(conn, fresh, built, texts)
+        matched.update(fresh)
+        kept = [stream.repeated.get(r.dedupe, i) == i for i, r in enumerate(batch, at)]
         facts = [bulk.Fact(ids[r.source_key], r.action, r.rating, r.scale, r.at, r.rewatch, source, r.dedupe,
-                           Path(r.file).name, r.row) for i, r in enumerate(batch, at) if kept[r.dedupe] == i]
+                           names.get(r.file) or names.setdefault(r.file, Path(r.file).name), r.row)
+                 for r, keep in zip(batch, kept, strict=True) if keep]
         changes = put_interactions(conn, facts)
-        for i, r in enumerate(batch, at):
-            m = done[ids[r.source_key]]
-            report.rows.append(RowResult(r.file, r.row, r.action, r.record, ids[r.source_key], m,
-                                         changes[r.dedupe] if kept[r.dedupe] == i else "same"))
+        report.add([(r.file, r.row, r.action, r.record.title, r.record.year, r.record.kind, r.record.xids,
+                     ids[r.source_key], changes[r.dedupe] if keep else "same")
+                    for r, keep in zip(batch, kept, strict=True)], done, texts)
+        at += len(batch)
     return report
-
-
-def _one_per_fact(rows: list[ImportRow]) -> dict[str, int]:
-    """For each fact (dedupe key) stated more than once in one import — a backup holding both
-    ratings.json and ratings_movies.json, an API example listing a title twice — the row that states it:
-    the latest by date, then the last. Writing each in turn would make every re-import 'update' it."""
-    kept: dict[str, int] = {}
-    for i, r in enumerate(rows):
-        j = kept.get(r.dedupe)
-        if j is None or _when(r) >= _when(rows[j]):
-            kept[r.dedupe] = i
-    return kept
 
 
 def record_run(conn: sa.Connection, source: str, path: Path, report: ImportReport) -> None:

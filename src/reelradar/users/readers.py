@@ -1,5 +1,6 @@
 """Reading export files defensively: size limits checked while reading, strict UTF-8, CSV headers by
-name with known aliases, ZIP members read with a byte budget (a ZIP bomb stops at the limit).
+name with known aliases, ZIP members read with a byte budget (a ZIP bomb stops at the limit). A large
+CSV is read as a stream (``open_text``, ``csv_rows``), never held whole.
 
 Every problem is one ``BadInput`` line naming the file and, where it applies, the line.
 """
@@ -9,10 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from reelradar.errors import BadInput
 
@@ -116,7 +118,15 @@ def read_csv(text: str, name: str, columns: Mapping[str, Sequence[str]], require
              max_rows: int) -> tuple[list[str], list[CsvRow]]:
     """Rows of a CSV by canonical column names. ``columns`` maps each canonical name to the header
     spellings exports have used; a required column that is missing stops the import."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header, rows = csv_rows(io.StringIO(text, newline=""), name, columns, required, max_rows)
+    return header, list(rows)
+
+
+def csv_rows(lines: Iterable[str], name: str, columns: Mapping[str, Sequence[str]], required: Sequence[str],
+             max_rows: int) -> tuple[list[str], Iterator[CsvRow]]:
+    """``read_csv`` as a stream: the header is read and checked at once, the rows as they are asked for
+    (each refused with its line when ragged or damaged)."""
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -134,20 +144,69 @@ def read_csv(text: str, name: str, columns: Mapping[str, Sequence[str]], require
     if missing:
         want = columns[missing[0]][0]
         raise BadInput(f"{name} line 1: no column {want!r} (the header has: {', '.join(header)})")
-    rows: list[CsvRow] = []
+    return header, _csv_values(reader, name, len(header), pos, max_rows)
+
+
+def _csv_values(reader: Any, name: str, width: int, pos: dict[str, int], max_rows: int) -> Iterator[CsvRow]:
+    count = 0
     try:
         for raw in reader:
             if not raw or all(not v.strip() for v in raw):
                 continue
-            if len(raw) != len(header):
+            if len(raw) != width:
                 raise BadInput(f"{name} line {reader.line_num}: {len(raw)} fields where the header has "
-                               f"{len(header)}: truncated or damaged file, nothing imported")
-            if len(rows) >= max_rows:
+                               f"{width}: truncated or damaged file, nothing imported")
+            if count >= max_rows:
                 raise BadInput(f"{name}: more than {max_rows:,} rows, the limit (import_max_rows)")
-            rows.append(CsvRow(reader.line_num, {c: raw[i].strip() for c, i in pos.items()}))
+            count += 1
+            yield CsvRow(reader.line_num, {c: raw[i].strip() for c, i in pos.items()})
     except csv.Error as exc:
         raise BadInput(f"{name} line {reader.line_num}: {exc}: truncated or damaged file, nothing imported") from None
-    return header, rows
+
+
+class _Limited(io.RawIOBase):
+    """A file read through a byte budget: past ``limit`` bytes it is refused, whatever its size said."""
+
+    def __init__(self, fh: io.BufferedReader, limit: int, name: str) -> None:
+        self.fh, self.limit, self.name, self.seen = fh, limit, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.fh.readinto(buffer) or 0
+        self.seen += n
+        if self.seen > self.limit:
+            raise BadInput(f"{self.name}: more than {self.limit:,} bytes, the limit (import_max_mb): not imported")
+        return n
+
+
+@contextmanager
+def open_text(path: Path, limits: Limits) -> Iterator[TextIO]:
+    """``path`` as UTF-8 text read as it is used (a BOM is fine), under the same limits as ``read_file``,
+    so a large export is never held whole. Bytes that are not UTF-8 are refused with their line."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise BadInput(f"{path}: {size:,} bytes, more than the limit of {limits.max_bytes:,} (import_max_mb)")
+        fh = path.open("rb")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path}: is a folder, not a file") from None
+    except PermissionError:
+        raise BadInput(f"{path}: permission denied") from None
+    with fh:
+        text = io.TextIOWrapper(io.BufferedReader(_Limited(fh, limits.max_bytes, name), CHUNK),
+                                encoding="utf-8-sig", errors="strict", newline="")
+        try:
+            yield text
+        except UnicodeDecodeError:
+            # the decoder works a chunk ahead of the rows: read the bytes again to name the line
+            fh.seek(0)
+            decode(_read_limited(fh, limits.max_bytes, name), name)
+            raise
 
 
 def iter_files(root: Path, suffix: str) -> Iterator[Path]:
