@@ -1,5 +1,6 @@
 """Hand an online source's facts to the catalog: stage them as Parquet (so every later full build
-reloads them) and apply them to the live catalog through a copy-change-swap update.
+reloads them) and apply them to the live catalog through a copy-change-swap update; the staged files
+are put in place by the catalog's swap (catalog/staging.py), so a failed or killed update changes neither.
 
 A producer owns its rows: applying again first deletes the rows it applied last time (by its
 ``source`` or ``via`` column), so re-running replaces them instead of adding duplicates. Nothing
@@ -18,9 +19,9 @@ import pyarrow.parquet as pq
 
 from reelradar.catalog.db import ADDED_TABLES, added_table, write_catalog
 from reelradar.catalog.load import insert_table, record_source
+from reelradar.catalog.staging import StagedChange
 from reelradar.config import Settings
 from reelradar.sources.base import SourceInfo
-from reelradar.sources.staged import stage
 
 # How a producer's rows are recognised in each table: the column that names it.
 OWNER_COLUMN = {
@@ -71,10 +72,15 @@ def publish(
     rescore = rescore and "rating" in tables and not _same_rows(settings, producer, "rating", tables["rating"])
     # new or renamed titles must be findable by name: the word index is rebuilt when this producer's titles changed
     reindex = "title" in tables and not _same_rows(settings, producer, "title", tables["title"])
-    staged = [str(stage(settings.staged_dir, table, producer, rows)) for table, rows in tables.items()]
-    staged.append(str(stage(settings.staged_dir, "source_info", producer, info_rows)))
+    # the staged files change with the catalog, in its swap: a kill or a failure before it leaves both as
+    # they were, after it both new (catalog/staging.py)
+    # (written inside the block: the writer lock, taken first, clears changes left by killed writers)
+    change = StagedChange(settings.staged_dir, settings.catalog_path)
+    staged = [str(settings.staged_dir / table / f"{producer}.parquet") for table in [*tables, "source_info"]]
     counts: dict[str, int] = {}
-    with write_catalog(settings.catalog_path, start_from_current=True) as con:
+    with write_catalog(settings.catalog_path, start_from_current=True, staged=change) as con:
+        for table, rows in [*tables.items(), ("source_info", info_rows)]:
+            change.put(table, producer, rows)
         for table in tables:
             if table in ADDED_TABLES:  # an older catalog of this schema version may not have it yet
                 con.execute(added_table(table))
