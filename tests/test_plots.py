@@ -233,3 +233,22 @@ def test_png_legend_sits_inside_the_figure_and_off_the_lines(tmp_path: Path, mon
     for ax in fig.axes:
         assert not box.overlaps(ax.get_window_extent(renderer))
     plt.close("all")
+
+
+def test_universe_png_names_each_relation_where_it_touches_no_box_and_no_other_name(demo_con) -> None:  # type: ignore[no-untyped-def]
+    import matplotlib.pyplot as plt
+
+    from reelradar.analytics.universe import universe, universe_figure
+
+    fig = universe_figure(universe(demo_con, "demo:ballard"))
+    try:
+        renderer = fig.canvas.get_renderer()
+        texts = fig.axes[0].texts
+        nodes = [t.get_window_extent(renderer) for t in texts if t.get_zorder() == 3]
+        names = [t.get_window_extent(renderer) for t in texts if t.get_zorder() == 5]
+        assert len(nodes) >= 5 and len(names) >= 4
+        for i, a in enumerate(names):
+            assert not any(a.overlaps(b) for b in nodes), "a relation's name lies on a box"
+            assert not any(a.overlaps(b) for b in names[i + 1:]), "two relation names overlap"
+    finally:
+        plt.close(fig)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -233,15 +234,27 @@ def universe_lines(u: Universe) -> list[str]:
 
 
 def plot_universe(u: Universe, path: Path) -> Path:
-    """Draw the universe to ``path`` (PNG, SVG or PDF by its suffix): titles along a time line, source
-    works and franchises above them, each relation an arrow with its name, shared characters below."""
+    """Draw the universe to ``path`` (PNG, SVG or PDF by its suffix): ``universe_figure``."""
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise BadInput(f"--plot {path}: use a .png, .svg or .pdf file name")
+    import matplotlib.pyplot as plt
+
+    fig = universe_figure(u)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def universe_figure(u: Universe) -> Any:
+    """The universe as a matplotlib figure: titles along a time line, source works and franchises above
+    them, each relation an arrow from box edge to box edge with its name placed where it touches no box
+    and no other name, shared characters below. Nodes are the texts of zorder 3, relation names of 5."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise BadInput(f"--plot {path}: use a .png, .svg or .pdf file name")
     titles, works = u.titles(), u.works()
     pos: dict[str, tuple[float, float]] = {}
     for i, n in enumerate(titles):
@@ -254,6 +267,25 @@ def plot_universe(u: Universe, path: Path) -> Path:
     ax.set_axis_off()
     colors = {"spin_off_of": "#d95f02", "sequel_of": "#1b9e77", "prequel_of": "#1b9e77", "remake_of": "#7570b3",
               "adapted_from": "#666666", "shares_character": "#e7298a"}
+    ax.set_xlim(-2.5, width + 0.5)
+    ax.set_ylim(-3.2, 3.2)
+    # nodes first: edge labels are then placed where they touch no node and no other label
+    taken = []
+    for n in titles:
+        x, y = pos[n.id]
+        taken.append(ax.text(x, y, f"{n.label}\n{years(n)} · {n.kind}", ha="center", va="center", fontsize=10,
+                             fontweight="bold" if n.id == u.center else "normal", zorder=3,
+                             bbox={"boxstyle": "round,pad=0.5", "fc": "#fde0c5" if n.id == u.center else "#e8f1fa",
+                                   "ec": "#335"}))
+    for w in works:
+        x, y = pos[w.id]
+        by = f"\nby {w.author}" if w.author else ""
+        taken.append(ax.text(x, y, f"{w.label}{by}\n({w.kind or 'work'})", ha="center", va="center", fontsize=9,
+                             style="italic", zorder=3,
+                             bbox={"boxstyle": "square,pad=0.5", "fc": "#f3f3f3", "ec": "#777"}))
+    artist = dict(zip([n.id for n in titles] + [w.id for w in works], taken))
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer).padded(4) for t in taken]
     pairs: dict[tuple[str, str], list[Edge]] = {}
     for e in u.edges:  # one arrow per pair of nodes, naming every relation between them
         pairs.setdefault((e.src, e.dst), []).append(e)
@@ -263,26 +295,15 @@ def plot_universe(u: Universe, path: Path) -> Path:
         main = next((c for c in ("spin_off_of", "sequel_of", "prequel_of", "remake_of", "adapted_from") if c in kinds),
                     kinds[0])
         bend = -0.2 if k % 2 else 0.2
-        ax.annotate("", xy=(x2, y2), xytext=(x1, y1),
+        ax.annotate("", xy=(x2, y2), xytext=(x1, y1), zorder=4,  # clipped at the boxes (patchA, patchB)
                     arrowprops={"arrowstyle": "-|>", "color": colors.get(main, "#999999"), "lw": 1.6,
-                                "shrinkA": 24, "shrinkB": 24, "connectionstyle": f"arc3,rad={bend}"})
+                                "patchA": artist[src].get_bbox_patch(), "patchB": artist[dst].get_bbox_patch(),
+                                "shrinkA": 3, "shrinkB": 3, "connectionstyle": f"arc3,rad={bend}"})
         words = "\n".join(f"shares {e.note}" if e.kind == "shares_character" and e.note
                           else KIND_WORDS.get(e.kind, e.kind) for e in group)
-        # the label sits near the arc's middle, pushed off the straight line as the arc is
-        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-        ox, oy = (y2 - y1) * bend * 0.4, (x1 - x2) * bend * 0.4
-        ax.text(mx + ox, my + oy, words, fontsize=8, ha="center", va="center", color=colors.get(main, "#555555"),
-                bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1})
-    for n in titles:
-        x, y = pos[n.id]
-        ax.text(x, y, f"{n.label}\n{years(n)} · {n.kind}", ha="center", va="center", fontsize=10,
-                fontweight="bold" if n.id == u.center else "normal",
-                bbox={"boxstyle": "round,pad=0.5", "fc": "#fde0c5" if n.id == u.center else "#e8f1fa", "ec": "#335"})
-    for w in works:
-        x, y = pos[w.id]
-        by = f"\nby {w.author}" if w.author else ""
-        ax.text(x, y, f"{w.label}{by}\n({w.kind or 'work'})", ha="center", va="center", fontsize=9, style="italic",
-                bbox={"boxstyle": "square,pad=0.5", "fc": "#f3f3f3", "ec": "#777"})
+        label = ax.text(0, 0, words, fontsize=8, ha="center", va="center", color=colors.get(main, "#555555"), zorder=5,
+                        bbox={"fc": "white", "ec": "none", "alpha": 0.9, "pad": 1})
+        boxes.append(_place_on_arc(label, renderer, boxes, (x1, y1), (x2, y2), bend))
     if u.characters:
         text = "Shared characters: " + "; ".join(
             f"{c.name} — " + ", ".join(f"{a.actor or 'actor unknown'} in {a.title}" for a in c.appearances)
@@ -291,9 +312,24 @@ def plot_universe(u: Universe, path: Path) -> Path:
     sources = sorted({e.source for e in u.edges})
     ax.set_title(f"{u.name} (around {u.nodes[u.center].label})", fontsize=13)
     ax.text(width / 2 - 1.5, -2.9, "Sources: " + ", ".join(sources), ha="center", fontsize=7, color="#555")
-    ax.set_xlim(-2.5, width + 0.5)
-    ax.set_ylim(-3.2, 3.2)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    return path
+    return fig
+
+
+def _place_on_arc(label: Any, renderer: Any, boxes: list[Any], a: tuple[float, float], b: tuple[float, float],
+                  bend: float) -> Any:
+    """Put an edge's label on its arc (matplotlib's arc3: a quadratic curve whose control point is pushed
+    off the chord by ``bend``) at the first point, from the middle outwards, where it overlaps no box
+    already drawn; a label with no free point stays at the middle. Returns the box it takes."""
+    (x1, y1), (x2, y2) = a, b
+    cx, cy = (x1 + x2) / 2 + bend * (y2 - y1), (y1 + y2) / 2 - bend * (x2 - x1)
+    first = None
+    for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75):
+        x = (1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t ** 2 * x2
+        y = (1 - t) ** 2 * y1 + 2 * (1 - t) * t * cy + t ** 2 * y2
+        label.set_position((x, y))
+        box = label.get_window_extent(renderer).padded(2)
+        first = first or (x, y, box)
+        if not any(box.overlaps(other) for other in boxes):
+            return box
+    label.set_position(first[:2])  # type: ignore[index]
+    return first[2]  # type: ignore[index]
