@@ -21,7 +21,7 @@ from reelradar.cli import app
 from reelradar.config import Settings, load_settings
 from reelradar.errors import BadInput
 from reelradar.model import Interaction, Profile
-from reelradar.story.notify import SENT_FILE, Notice, find_notices, message, send_notices
+from reelradar.story.notify import Notice, find_notices, message, send_notices
 from reelradar.testing import Request, Response, local_server
 from reelradar.users.actions import your_history
 from reelradar.users.store import UserStore
@@ -99,7 +99,7 @@ def test_a_dry_run_prints_the_notices_with_their_sources_and_sends_nothing(event
     assert "\n\nSources\n[1] " in out and ": The Godfather: year 1972" in out
     assert f"[2] TMDB, {TODAY}: The Godfather first seen on Prime Video on {TODAY - timedelta(days=1)}" in out
     assert "Ballard (2025)" in out and "FlixPatrol, 2025-07-14" in out
-    assert not (events.data_dir / SENT_FILE).exists()
+    assert sent_rows(events) == []
     data = json.loads(notify(events, "--dry-run", "--json", "--rule", "breakout")[1])
     assert [n["id"] for n in data["notices"]] == ["demo:ballard"] and data["deliveries"] == []
 
@@ -117,8 +117,9 @@ def test_notices_reach_a_json_endpoint_once_and_only_once(events: Settings,
         assert (got["title"], got["message"]) == (title, body)
         code, _, err = notify(events, "--to", url)  # the next run: nothing new
         assert code == 0 and "nothing new to send to json://127.0.0.1" in err and len(seen) == 1
-    record = (events.data_dir / SENT_FILE).read_text()
-    assert "127.0.0.1" not in record and len(json.loads(record)["sent"]) == 1  # the URL only as a hash
+    record = sent_rows(events)
+    assert len(record) == 4 and len({url_id for url_id, _ in record}) == 1
+    assert not any("127.0.0.1" in url_id for url_id, _ in record)  # the URL only as a hash
 
 
 def test_a_failing_endpoint_keeps_the_notices_for_the_next_run(events: Settings) -> None:
@@ -134,7 +135,7 @@ def test_a_failing_endpoint_keeps_the_notices_for_the_next_run(events: Settings)
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("reelradar: could not send 4 notices to json://127.0.0.1: ")
         assert "500" in lines[0] and "sent again on the next run" in lines[0]
-        assert not (events.data_dir / SENT_FILE).exists()
+        assert sent_rows(events) == []
         code, _, err = notify(events, "--to", url)
         assert code == 0 and "sent 4 notices" in err and len(seen) == 2
         assert json.loads(seen[0].body)["message"] == json.loads(seen[1].body)["message"]
@@ -163,3 +164,9 @@ def test_notify_settings_are_validated(tmp_path: Path) -> None:
     assert "secret-token" not in str(bad.value)
     with pytest.raises(BadInput, match="notify_days"):
         load_settings(notify_days=0)
+
+
+def sent_rows(settings: Settings) -> list[tuple[str, str]]:
+    """What the user store records as sent: (URL hash, notice key) pairs."""
+    with UserStore(settings.users_path) as store, store.engine.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql("SELECT url_id, key FROM notice_sent ORDER BY key")]

@@ -18,9 +18,26 @@ def test_a_new_store_is_migrated_to_head_in_wal_mode(tmp_path: Path) -> None:
     UserStore(path).close()
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"profile", "item", "title_match", "title_override", "interaction", "import_run"} <= tables
+    assert {"profile", "item", "title_match", "title_override", "interaction", "import_run", "notice_sent"} <= tables
+
+
+def test_a_store_of_the_first_version_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    """A store made before notices were recorded there gets the table and loses nothing."""
+    path = tmp_path / "users.sqlite"
+    with UserStore(path) as store:
+        store.save_profile(Profile(country="US", services=["Netflix"]))
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE notice_sent")
+    con.execute("UPDATE alembic_version SET version_num = '0001'")
+    con.commit()
+    con.close()
+    with UserStore(path) as store:
+        assert store.profile().services == ["Netflix"]
+        store.mark_sent("abc", ["k1", "k2"])
+        store.mark_sent("abc", ["k2"])  # sent before: kept once
+        assert store.notices_sent("abc") == {"k1", "k2"} and store.notices_sent("other") == set()
 
 
 def test_the_default_profile_accepts_subscriptions_only(tmp_path: Path) -> None:

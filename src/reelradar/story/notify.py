@@ -12,7 +12,7 @@ The rules (``notify_rules``):
 - ``leaving``: a watchlist title a source says is leaving their services.
 
 Each notice has a key (the rule, the title and the catalog row it stands on); a record of the keys sent to
-each URL (``notices-sent.json`` in the data folder, written whole or not at all) keeps a notice from going
+each URL (the user store's ``notice_sent`` table, written in one transaction per URL) keeps a notice from going
 out twice. One run sends all its new notices to a URL as one message; a failed send records nothing, so
 the same notices go out on the next run. URLs are remembered by a hash: they often hold tokens.
 """
@@ -22,10 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,8 +40,8 @@ from reelradar.story.model import Digest, DigestItem, Fact, Sentence
 from reelradar.story.phrases import phrases
 from reelradar.story.title import passes_radar
 from reelradar.users.actions import YourHistory
+from reelradar.users.store import UserStore
 
-SENT_FILE = "notices-sent.json"
 INSTALL_HINT = "sending notices needs Apprise: pip install 'reelradar[notify]'"
 
 # The words of a notice, per language, like story/phrases.py's table.
@@ -189,39 +187,6 @@ def _url_id(url: str) -> str:
 
 
 @dataclass
-class SentLog:
-    """What was sent where: per URL (by hash), the keys of the notices it received and when."""
-
-    path: Path
-    sent: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, settings: Settings) -> SentLog:
-        path = settings.data_dir / SENT_FILE
-        if not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text())
-            return cls(path, {str(u): dict(keys) for u, keys in data["sent"].items()})
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise BadInput(f"{path} is not a record of sent notices; move it away to start afresh") from None
-
-    def unsent(self, url: str, notices: list[Notice]) -> list[Notice]:
-        done = self.sent.get(_url_id(url), {})
-        return [n for n in notices if n.key not in done]
-
-    def mark(self, url: str, notices: list[Notice]) -> None:
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        self.sent.setdefault(_url_id(url), {}).update({n.key: stamp for n in notices})
-
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps({"version": 1, "sent": self.sent}, indent=1, sort_keys=True))
-        os.replace(tmp, self.path)  # a crash leaves the old record whole, never half of it
-
-
-@dataclass
 class Delivery:
     """What one URL got this run: how many notices were sent, or why none were."""
 
@@ -254,19 +219,19 @@ def send_notices(settings: Settings, notices: list[Notice], urls: list[str], *,
         if not one.add(url):
             raise BadInput(f"Apprise does not understand the notify URL {url_label(url)}...")
         senders.append((url, one))
-    log = SentLog.load(settings)
     out = []
-    for url, one in senders:
-        todo = log.unsent(url, notices)
-        if not todo:
-            out.append(Delivery(url_label(url), 0))
-            continue
-        title, body = message(todo, language)
-        ok, why = _send(one, title, body)
-        if ok:
-            log.mark(url, todo)
-            log.save()  # after each URL: one that fails later does not undo this one's record
-        out.append(Delivery(url_label(url), len(todo), None if ok else why or "the service refused it"))
+    with UserStore(settings.users_path) as store:
+        for url, one in senders:
+            done = store.notices_sent(_url_id(url))
+            todo = [n for n in notices if n.key not in done]
+            if not todo:
+                out.append(Delivery(url_label(url), 0))
+                continue
+            title, body = message(todo, language)
+            ok, why = _send(one, title, body)
+            if ok:  # recorded after each URL: one that fails later does not undo this one's record
+                store.mark_sent(_url_id(url), [n.key for n in todo])
+            out.append(Delivery(url_label(url), len(todo), None if ok else why or "the service refused it"))
     return out
 
 

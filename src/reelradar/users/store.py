@@ -137,6 +137,21 @@ class UserStore:
         with self.transaction() as conn:
             conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
 
+    # -- notices ----------------------------------------------------------------------------------
+    def notices_sent(self, url_id: str) -> set[str]:
+        """The keys of the notices already sent to one notify URL (by its hash)."""
+        with self.engine.connect() as conn:
+            return set(conn.execute(sa.select(t.notice_sent.c.key).where(t.notice_sent.c.url_id == url_id)).scalars())
+
+    def mark_sent(self, url_id: str, keys: list[str]) -> None:
+        """Record that these notices went to the URL, in one transaction."""
+        if not keys:
+            return
+        stamp = now()
+        stmt = sqlite_insert(t.notice_sent).on_conflict_do_nothing(index_elements=["url_id", "key"])
+        with self.transaction() as conn:
+            conn.execute(stmt, [{"url_id": url_id, "key": k, "sent_at": stamp} for k in keys])
+
     # -- interactions -----------------------------------------------------------------------------
     def interactions(self, action: str | None = None) -> list[Interaction]:
         """Every interaction, oldest first, with ``title_id`` the current catalog id (None while

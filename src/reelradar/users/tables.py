@@ -83,3 +83,11 @@ import_run = sa.Table(
     sa.Column("at", sa.DateTime, nullable=False),
     sa.Column("counts", sa.JSON, nullable=False),
 )
+
+# What ``reelradar notify`` sent where: a notice (its key) to a notify URL (a hash of it: URLs hold tokens).
+notice_sent = sa.Table(
+    "notice_sent", metadata,
+    sa.Column("url_id", sa.String, primary_key=True),
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("sent_at", sa.DateTime, nullable=False),
+)
