@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,3 +104,24 @@ def server(own_demo: Settings) -> Iterator[tuple[str, str, str]]:
             proc.kill()
     # Nothing secret in the server's log.
     assert found["token"] not in "".join(lines)
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by scripts/setup-browser.sh
+
+
+@contextlib.contextmanager
+def chromium(width: int = 1280, height: int = 900) -> Iterator[object]:
+    """A Playwright Chromium context with a fresh profile, no background traffic, at ``width`` × ``height``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="reelradar-chromium-"), executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+            viewport={"width": width, "height": height},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
