@@ -233,6 +233,20 @@ class UserStore:
             out.append(ItemView(r["id"], r["source"], r["source_key"], record, m, override, r["o_title"]))
         return out
 
+    def to_check(self, limit: int = 50) -> tuple[list[ItemView], int]:
+        """Records a person should look at: possible matches to confirm first, then those matched to no
+        title, none of them decided by hand; at most ``limit`` of them, and how many there are."""
+        undecided = (sa.select(t.item.c.id, t.title_match.c.verdict)
+                     .join(t.title_match, t.title_match.c.item_id == t.item.c.id)
+                     .outerjoin(t.title_override, t.title_override.c.item_id == t.item.c.id)
+                     .where(t.title_match.c.verdict.in_(["medium", "none"]), t.title_override.c.item_id.is_(None)))
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(undecided.subquery())).scalar_one()
+            ids = list(conn.execute(undecided.order_by(t.title_match.c.verdict != "medium", t.item.c.id)
+                                    .limit(limit)).scalars())
+        views = {v.id: v for i in ids for v in self.items(i)}
+        return [views[i] for i in ids if i in views], int(total)
+
     def item(self, ref: str | int) -> ItemView:
         """The record ``ref`` names: its number (``12`` or ``#12``) or its exact title."""
         text = str(ref).strip().lstrip("#")

@@ -324,6 +324,38 @@ def title_state(request: Request, title_id: str) -> set[str]:
         return set()
 
 
+@dataclass
+class RecordToCheck:
+    """A record of the person's history that no title counts yet, as the profile page offers to fix it."""
+
+    id: int
+    said: str  # the name and year the export gave
+    source: str  # imdb, letterboxd, trakt...
+    verdict: str  # in words (MATCH_WORDS)
+    reason: str
+    candidate_id: str | None = None  # a possible match's title, to confirm
+    candidate: str | None = None
+
+
+def records_to_check(request: Request, limit: int = 30) -> tuple[list[RecordToCheck], int]:
+    """Possible matches to confirm and records matched to no title, for the profile page (none when the
+    user store cannot be opened: the page says so apart)."""
+    try:
+        views, total = _store(request).to_check(limit)
+    except ReelradarError:
+        return [], 0
+    out = []
+    for v in views:
+        said = (v.record.title or "untitled") + (f" ({v.record.year})" if v.record.year else "")
+        m = v.match
+        candidate = None
+        if m is not None and m.verdict == "medium" and m.title_id:
+            candidate = (m.title or m.title_id) + (f" ({m.year})" if m.year else "")
+        out.append(RecordToCheck(v.id, said, v.source, MATCH_WORDS.get(m.verdict if m else "none", "not matched"),
+                                 m.reason if m else "not matched yet", m.title_id if candidate else None, candidate))
+    return out, total
+
+
 def watchlist(request: Request, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """(id, title) of the watchlist, newest first."""
     try:

@@ -27,7 +27,7 @@ from reelradar.catalog.search import search_titles
 from reelradar.config import Settings
 from reelradar.errors import BadInput, ReelradarError
 from reelradar.model import Profile, TitleCard
-from reelradar.users.actions import YourHistory, history_marks
+from reelradar.users.actions import YourHistory, history_marks, link_record, unlink_record
 from reelradar.web import extras, media, title_parts
 from reelradar.web.facets import facets
 from reelradar.web.render import error_page, make_templates, page, query_url
@@ -313,8 +313,37 @@ def profile_page(
     """Profile (country, services), the watchlist, and imports of IMDb / Letterboxd / Trakt exports."""
     return page(request, "profile.html", profile=profile_or_default(request, settings), facets=memo(request, ("facets",), lambda: facets(con)),
                 watchlist=extras.watchlist(request, con), import_kinds=extras.IMPORT_KINDS,
-                store_error=extras.store_error(request),
-                max_mb=settings.upload_max_mb)
+                store_error=extras.store_error(request), records=extras.records_to_check(request),
+                done=request.query_params.get("done", "")[:300], max_mb=settings.upload_max_mb)
+
+
+@router.post("/records/{record_id}/link")
+def record_link(request: Request, record_id: int, title: str = Form(..., max_length=300),
+                csrf: str | None = Form(None), settings: Settings = Depends(settings_of),
+                con: duckdb.DuckDBPyConnection = Depends(catalog)) -> Response:
+    """Say which catalog title a record of your history is (an id, or a name the search finds)."""
+    check_state_change(request, csrf)
+    try:
+        view = link_record(settings, str(record_id), title)
+    except ReelradarError as exc:
+        return error_page(request, exc.kind, exc.http_status, exc.message)
+    row = con.execute("SELECT title, year FROM title WHERE id = ?", [view.override_title_id]).fetchone()
+    named = f"{row[0]} ({row[1] or 'year unknown'})" if row else str(view.override_title_id)
+    done = f"Record #{record_id} ({view.record.title or 'untitled'}) is now linked to {named}."
+    return RedirectResponse(query_url("/profile", {"done": done}) + "#h-records", status_code=303)
+
+
+@router.post("/records/{record_id}/unlink")
+def record_unlink(request: Request, record_id: int, csrf: str | None = Form(None),
+                  settings: Settings = Depends(settings_of)) -> Response:
+    """Say that a record is no title of the catalog: no later run will match it."""
+    check_state_change(request, csrf)
+    try:
+        view = unlink_record(settings, str(record_id))
+    except ReelradarError as exc:
+        return error_page(request, exc.kind, exc.http_status, exc.message)
+    done = f"Record #{record_id} ({view.record.title or 'untitled'}) is marked as no catalog title."
+    return RedirectResponse(query_url("/profile", {"done": done}) + "#h-records", status_code=303)
 
 
 @router.post("/profile")
