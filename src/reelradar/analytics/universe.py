@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from reelradar.analytics.explain import Labels
+from reelradar.catalog.people import PEOPLE_OF_C
 from reelradar.catalog.search import normalize
 from reelradar.errors import BadInput, NotFound
 
@@ -125,10 +126,10 @@ def universe(con: duckdb.DuckDBPyConnection, title_id: str, *, max_nodes: int = 
     u.creators = [
         Creator(t, name, role, labels.name(source))
         for t, name, role, source in con.execute(
-            """SELECT DISTINCT c.title_id, p.name, c.role, c.source FROM credit c
-               JOIN (SELECT DISTINCT ON (id) id, name FROM person) p ON p.id = c.person_id
-               WHERE c.title_id IN (SELECT unnest(?)) AND c.role IN ('creator', 'author')
-               ORDER BY c.title_id, c.role DESC, p.name""",
+            f"""WITH c AS MATERIALIZED (SELECT * FROM credit WHERE title_id IN (SELECT unnest(?))
+                                        AND role IN ('creator', 'author'))
+                SELECT DISTINCT c.title_id, p.name, c.role, c.source FROM c JOIN {PEOPLE_OF_C} p ON p.id = c.person_id
+                ORDER BY c.title_id, c.role DESC, p.name""",
             [title_ids],
         ).fetchall()
     ]
@@ -143,9 +144,9 @@ def shared_characters(con: duckdb.DuckDBPyConnection, u: Universe, labels: Label
     by_char: dict[str, dict[str, Appearance]] = {}
     names: dict[str, str] = {}
     for title_id, actor, character, source in con.execute(
-        """SELECT DISTINCT c.title_id, p.name, c."character", c.source FROM credit c
-           JOIN (SELECT DISTINCT ON (id) id, name FROM person) p ON p.id = c.person_id
-           WHERE c.title_id IN (SELECT unnest(?)) AND c."character" IS NOT NULL AND c.role = 'actor'""",
+        f"""WITH c AS MATERIALIZED (SELECT * FROM credit
+                       WHERE title_id IN (SELECT unnest(?)) AND "character" IS NOT NULL AND role = 'actor')
+            SELECT DISTINCT c.title_id, p.name, c."character", c.source FROM c JOIN {PEOPLE_OF_C} p ON p.id = c.person_id""",
         [list(titles)],
     ).fetchall():
         for part in str(character).split(" / "):  # TMDB joins a person's several characters with " / "

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from reelradar.analytics.explain import Labels
+from reelradar.catalog.people import PEOPLE_OF_C
 from reelradar.model import Interaction, Provenance
 from reelradar.story.model import Fact, Sentence
 from reelradar.story.phrases import Phrases
@@ -138,10 +139,10 @@ class CreditRow:
 def credit_rows(con: duckdb.DuckDBPyConnection, title_id: str) -> list[CreditRow]:
     """A title's credits in billing order (unknown order last), a person given by two sources once."""
     rows = con.execute(
-        """SELECT c.person_id, p.name, c.role, c."character", c.ordering, c.source, c.fetched_at
-           FROM credit c JOIN (SELECT DISTINCT ON (id) id, name FROM person
-                               WHERE id IN (SELECT person_id FROM credit WHERE title_id = ?)) p ON p.id = c.person_id
-           WHERE c.title_id = ? ORDER BY c.ordering NULLS LAST, p.name""", [title_id, title_id]).fetchall()
+        f"""WITH c AS MATERIALIZED (SELECT * FROM credit WHERE title_id = ?)
+            SELECT c.person_id, p.name, c.role, c."character", c.ordering, c.source, c.fetched_at
+            FROM c JOIN {PEOPLE_OF_C} p ON p.id = c.person_id ORDER BY c.ordering NULLS LAST, p.name""",
+        [title_id]).fetchall()
     return [CreditRow(r[0], r[1], r[2], r[3], r[4], r[5], day(r[6])) for r in rows]
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from reelradar.analytics.availability import where
 from reelradar.analytics.universe import universe
+from reelradar.catalog.people import PEOPLE_OF_C
 from reelradar.story.context import LINEAGE, Context
 from reelradar.story.facts import (
     CreditRow,
@@ -62,12 +63,11 @@ def _characters(ctx: Context, characters: list[Any], rows: dict[str, TitleRow]) 
     ids = sorted({a.title_id for ch in characters[:2] for a in ch.appearances if a.actor})
     credits: dict[tuple[str, str], list[CreditRow]] = {}
     for title_id, pid, name, character, source, fetched in ctx.con.execute(
-        """SELECT c.title_id, c.person_id, p.name, c."character", c.source, c.fetched_at FROM credit c
-           JOIN (SELECT DISTINCT ON (id) id, name FROM person
-                 WHERE id IN (SELECT person_id FROM credit WHERE title_id IN (SELECT unnest(?)))) p
-             ON p.id = c.person_id
-           WHERE c.title_id IN (SELECT unnest(?)) AND c.role = 'actor' AND c."character" IS NOT NULL""",
-        [ids, ids]).fetchall():
+        f"""WITH c AS MATERIALIZED (SELECT * FROM credit WHERE title_id IN (SELECT unnest(?)) AND role = 'actor'
+                                    AND "character" IS NOT NULL)
+            SELECT c.title_id, c.person_id, p.name, c."character", c.source, c.fetched_at
+            FROM c JOIN {PEOPLE_OF_C} p ON p.id = c.person_id""",
+        [ids]).fetchall():
         credits.setdefault((title_id, name), []).append(
             CreditRow(pid, name, "actor", character, None, source, day(fetched)))
     out = []
