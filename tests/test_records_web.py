@@ -40,7 +40,7 @@ def test_records_to_check_are_fixed_from_the_profile_page(own_demo: Settings) ->
         missing = re.search(r'<li id="record-(\d+)"><strong>A Film That Does Not Exist \(2020\)', page)
         assert hamlet and missing
         assert page.index(hamlet.group(0)) < page.index(missing.group(0))  # possible matches first
-        assert "possible match, to confirm" in text and "Yes, it is Hamlet" in text
+        assert "to confirm: ambiguous" in text and "Yes, it is Hamlet" in text
 
         # no CSRF token: refused, nothing changed
         refused = c.post(f"/records/{missing.group(1)}/link", data={"title": "The Godfather"})

@@ -34,7 +34,7 @@ def test_import_json_lists_every_row_with_what_it_became(own_demo: Settings) -> 
 def test_report_why_match_link_and_unlink(own_demo: Settings) -> None:
     result = run(own_demo, "import", "letterboxd", str(DATA / "letterboxd-filmfan-2024-07-01-10-00-utc.zip"))
     assert result.exit_code == 0, result.output
-    assert "15 matched, 1 possible match, to confirm, 1 not matched" in result.stdout
+    assert "15 matched, 1 to confirm, 1 not matched" in result.stdout
     assert "letterboxd-filmfan-2024-07-01-10-00-utc.zip" in result.stdout or "ratings.csv line" in result.stdout
     assert "'A Film That Does Not Exist' (2020): no movie with this name" in result.stdout
     why = run(own_demo, "why-match", "Hamlet")

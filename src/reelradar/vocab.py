@@ -12,7 +12,7 @@ import re
 PROVIDER_ALIASES = {"hbomax": "max"}
 
 # A link's verdict (resolve/) as the CLI, the web page and the import reports name it.
-MATCH_WORDS = {"strong": "matched", "medium": "possible match, to confirm", "none": "not matched"}
+MATCH_WORDS = {"strong": "matched", "medium": "to confirm", "none": "not matched"}
 
 # Streaming services as people and JustWatch name them: a service name is checked against these and the
 # providers the catalog's offers and charts name ("Netflx" → "did you mean Netflix?"). Compared by

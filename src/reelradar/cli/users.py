@@ -1,4 +1,4 @@
-"""Commands over a person's data: imports (IMDb, Letterboxd, Trakt), matches and the profile."""
+"""Commands over a person's data: imports (IMDb, Letterboxd, Trakt, Netflix), matches and the profile."""
 
 from __future__ import annotations
 
@@ -53,12 +53,23 @@ def import_trakt(ctx: typer.Context,
     _import(ctx, "trakt", path, json)
 
 
+@group_command(import_app, "netflix")
+def import_netflix(ctx: typer.Context,
+                   file: Path = typer.Argument(..., help="NetflixViewingHistory.csv from Account → Profile → "
+                                                         "Viewing activity → Download all."),
+                   json: bool = JSON) -> None:
+    """Import a Netflix viewing history (CSV): each film viewing, and each show on its latest episode."""
+    _import(ctx, "netflix", file, json)
+
+
 def print_report(report: ImportReport) -> None:
     c = report.counts
     w = MATCH_WORDS
     line(f"imported {c['rows']} rows from {report.path}: {c['strong']} {w['strong']}, {c['medium']} "
          f"{w['medium']}, {c['none']} {w['none']} ({c['new']} new, {c['updated']} updated, "
          f"{c['unchanged']} unchanged)", style="bold")
+    for text in report.notes:
+        line(f"note: {text}")
     medium = [r for r in report.rows if r.verdict == "medium"]
     unmatched = [r for r in report.rows if r.verdict == "none"]
     if medium:

@@ -33,14 +33,23 @@ from reelradar.resolve.link import Match, Record, Resolver, resolver_for
 from reelradar.users import bulk
 from reelradar.users import tables as t
 from reelradar.users.bulk import put_interactions
-from reelradar.users.formats import ImportRow, RowStream, imdb_stream, parse_letterboxd, parse_trakt, winners
+from reelradar.users.formats import (
+    ImportRow,
+    RowStream,
+    imdb_stream,
+    netflix_export,
+    parse_letterboxd,
+    trakt_export,
+    winners,
+)
 from reelradar.users.readers import Limits
 from reelradar.users.store import UserStore, now, save_match
 
-PARSERS: dict[str, Callable[[Path, Limits], list[ImportRow]]] = {"letterboxd": parse_letterboxd,
-                                                                  "trakt": parse_trakt}
-STREAMED: dict[str, Callable[[Path, Limits], RowStream]] = {"imdb": imdb_stream}
-FORMATS = ("imdb", "letterboxd", "trakt")
+PARSERS: dict[str, Callable[[Path, Limits], list[ImportRow]]] = {"letterboxd": parse_letterboxd}
+# formats whose reader gives a stream, with what the person should know of how it was read (its notes)
+STREAMED: dict[str, Callable[[Path, Limits], RowStream]] = {"imdb": imdb_stream, "trakt": trakt_export,
+                                                             "netflix": netflix_export}
+FORMATS = ("imdb", "letterboxd", "trakt", "netflix")
 
 
 @dataclass(slots=True)
@@ -117,6 +126,7 @@ class ImportReport:
 
     source: str
     path: str
+    notes: list[str] = field(default_factory=list)  # how the export was read: encoding, files skipped
     tally: Counter[str] = field(default_factory=Counter, init=False)
     _pages: list[bytes] = field(default_factory=list, init=False, repr=False)
     _rows: list[RowResult] | None = field(default=None, init=False, repr=False)
@@ -144,7 +154,7 @@ class ImportReport:
         self._pages.append(zlib.compress(page, 1))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "path": self.path, "counts": self.counts,
+        return {"source": self.source, "path": self.path, "counts": self.counts, "notes": list(self.notes),
                 "rows": [r.to_dict() for r in self.rows]}
 
 
@@ -181,7 +191,7 @@ def read_export(source: str, path: Path, settings: Settings) -> RowStream:
 
 def import_export(settings: Settings, source: str, path: Path, con: duckdb.DuckDBPyConnection | None = None,
                   notify: Callable[[str], None] = lambda _: None) -> ImportReport:
-    """Import an IMDb, Letterboxd or Trakt export into the user store; one transaction, all or nothing.
+    """Import an IMDb, Letterboxd, Trakt or Netflix export into the user store; one transaction, all or nothing.
     ``con`` is the catalog to match against (default: the live one, the demo built first if none)."""
     stream = read_export(source, path, settings)
     own = con is None
@@ -204,7 +214,7 @@ BATCH = 20_000  # rows read, resolved and written together
 def write_rows(conn: sa.Connection, resolver: Resolver, built: str | None, source: str, path: Path,
                stream: RowStream) -> ImportReport:
     """Store every row (a batch at a time) and the match of each title it names."""
-    report = ImportReport(source, str(path))
+    report = ImportReport(source, str(path), list(stream.notes))
     matched: set[int] = set()  # items resolved by an earlier batch: their stored match is read back
     names: dict[str, str] = {}
     at = 0

@@ -1,12 +1,20 @@
-"""Reading export files defensively: size limits checked while reading, strict UTF-8, CSV headers by
-name with known aliases, ZIP members read with a byte budget (a ZIP bomb stops at the limit). A large
-CSV is read as a stream (``open_text``, ``csv_rows``), never held whole.
+"""Reading export files defensively: size limits checked while reading, text in UTF-8 or (for CSVs
+written before exporters moved to UTF-8) the encoding a detector finds, CSV headers by name with known
+aliases, ZIP members read with a byte budget (a ZIP bomb stops at the limit). A large CSV is read as a
+stream (``open_text``, ``csv_rows``), never held whole.
+
+Encodings: a file whose every byte is UTF-8 is UTF-8 (a BOM is fine). Otherwise charset-normalizer reads
+the start of the file and the bytes around the first one that is not UTF-8; among the code pages it finds
+as clean as its best answer, Windows-1252 wins, because that is what the exporters that did not write
+UTF-8 (IMDb until 2023) wrote. Refused: a file that is UTF-8 up to one byte (damaged, not another
+encoding), and bytes that are text in no encoding.
 
 Every problem is one ``BadInput`` line naming the file and, where it applies, the line.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -16,9 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import charset_normalizer
+
 from reelradar.errors import BadInput
 
 CHUNK = 1 << 16
+UTF8 = "utf-8-sig"  # UTF-8, with or without a BOM
+SAMPLE = 1 << 20  # bytes of a file's start the detector reads
+PREFERRED = "cp1252"  # wins among the code pages the detector finds as clean as its best
+TIE = 0.1  # how much less clean (charset-normalizer's "chaos", 0..1) still counts as as clean
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252", "iso8859-1": "Latin-1",
+                  "utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "mac-roman": "Mac Roman"}
 
 
 @dataclass(frozen=True)
@@ -101,11 +117,74 @@ class ZipReader:
 def decode(data: bytes, name: str) -> str:
     """UTF-8 text (a BOM is fine); anything else is refused with the line where it breaks."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(UTF8)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BadInput(f"{name} line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                       "export it again or save it as UTF-8") from None
+        raise _not_text(data, exc.start, UTF8, name) from None
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """The text of a file in UTF-8 or in the encoding ``detect_encoding`` finds, and that encoding."""
+    encoding = detect_encoding([data], name)
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise _not_text(data, exc.start, encoding, name) from None
+
+
+def encoding_name(codec: str) -> str:
+    """The name people know an encoding by: ``cp1252`` is Windows-1252."""
+    canon = codecs.lookup(codec).name
+    if canon in ENCODING_NAMES:
+        return ENCODING_NAMES[canon]
+    return f"Windows-{canon[2:]}" if canon.startswith("cp125") else canon.upper()
+
+
+def _not_text(data: bytes, at: int, encoding: str, name: str) -> BadInput:
+    line = data[:at].count(b"\n") + 1
+    return BadInput(f"{name} line {line}: not {encoding_name(encoding)} text (byte 0x{data[at]:02x}); "
+                    "export it again or save it as UTF-8")
+
+
+def detect_encoding(chunks: Iterable[bytes], name: str) -> str:
+    """The encoding of a text read in chunks (see the module's note): UTF-8 when every byte is, else the
+    detector's. Only the bytes before the first that is not UTF-8 and around it are held."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    head = bytearray()
+    offset, lines, wide = 0, 1, False
+    for chunk in chunks:
+        if len(head) < SAMPLE:
+            head += chunk[: SAMPLE - len(head)]
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            at = min(max(exc.start - pending, 0), len(chunk) - 1)
+            line, bad = lines + chunk[:at].count(b"\n"), chunk[at]
+            if wide or not chunk[:at].isascii():
+                raise BadInput(f"{name} line {line}: not UTF-8 text (byte 0x{bad:02x}) although the text before "
+                               "it is: a damaged file; export it again or save it as UTF-8") from None
+            sample = bytes(head) if offset + at < len(head) else bytes(head) + chunk[max(at - 4096, 0):at + SAMPLE]
+            return _detected(sample, name, line, bad)
+        offset += len(chunk)
+        lines += chunk.count(b"\n")
+        wide = wide or not chunk.isascii()
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise BadInput(f"{name} line {lines}: ends inside a UTF-8 character: a truncated file, nothing "
+                       "imported") from None
+    return UTF8
+
+
+def _detected(sample: bytes, name: str, line: int, bad: int) -> str:
+    results = charset_normalizer.from_bytes(sample)
+    best = results.best()
+    if best is None:
+        raise BadInput(f"{name} line {line}: not text in UTF-8 or any other encoding (byte 0x{bad:02x}): "
+                       "not an export, or a damaged one")
+    if any(PREFERRED in m.could_be_from_charset for m in results if m.chaos <= best.chaos + TIE):
+        return PREFERRED
+    return str(best.encoding)
 
 
 @dataclass
@@ -181,31 +260,46 @@ class _Limited(io.RawIOBase):
         return n
 
 
-@contextmanager
-def open_text(path: Path, limits: Limits) -> Iterator[TextIO]:
-    """``path`` as UTF-8 text read as it is used (a BOM is fine), under the same limits as ``read_file``,
-    so a large export is never held whole. Bytes that are not UTF-8 are refused with their line."""
-    name = str(path)
+def _open_binary(path: Path, limits: Limits) -> Any:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
             raise BadInput(f"{path}: {size:,} bytes, more than the limit of {limits.max_bytes:,} (import_max_mb)")
-        fh = path.open("rb")
+        return path.open("rb")
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None
     except IsADirectoryError:
         raise BadInput(f"{path}: is a folder, not a file") from None
     except PermissionError:
         raise BadInput(f"{path}: permission denied") from None
-    with fh:
+
+
+def file_encoding(path: Path, limits: Limits) -> str:
+    """``detect_encoding`` of a file, read a chunk at a time under the limits."""
+    with _open_binary(path, limits) as fh:
+        limited = _Limited(fh, limits.max_bytes, str(path))
+        return detect_encoding(iter(lambda: limited.read(CHUNK) or b"", b""), str(path))
+
+
+@contextmanager
+def open_text(path: Path, limits: Limits, encoding: str = UTF8) -> Iterator[TextIO]:
+    """``path`` as text read as it is used (UTF-8 unless told: see ``file_encoding``), under the same
+    limits as ``read_file``, so a large export is never held whole. Bytes the encoding cannot read are
+    refused with their line."""
+    name = str(path)
+    with _open_binary(path, limits) as fh:
         text = io.TextIOWrapper(io.BufferedReader(_Limited(fh, limits.max_bytes, name), CHUNK),
-                                encoding="utf-8-sig", errors="strict", newline="")
+                                encoding=encoding, errors="strict", newline="")
         try:
             yield text
         except UnicodeDecodeError:
             # the decoder works a chunk ahead of the rows: read the bytes again to name the line
             fh.seek(0)
-            decode(_read_limited(fh, limits.max_bytes, name), name)
+            data = _read_limited(fh, limits.max_bytes, name)
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise _not_text(data, exc.start, encoding, name) from None
             raise
 
 
