@@ -47,18 +47,8 @@ class Limits:
 
 def read_file(path: Path, limits: Limits) -> bytes:
     """The bytes of ``path``, refusing a file over the limit (checked while reading, not only by size)."""
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise BadInput(f"{path}: {size:,} bytes, more than the limit of {limits.max_bytes:,} (import_max_mb)")
-        with path.open("rb") as fh:
-            return _read_limited(fh, limits.max_bytes, str(path))
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{path}: is a folder, not a file") from None
-    except PermissionError:
-        raise BadInput(f"{path}: permission denied") from None
+    with _open_binary(path, limits) as fh:
+        return _read_limited(fh, limits.max_bytes, str(path))
 
 
 def _read_limited(fh: Any, limit: int, name: str) -> bytes:
@@ -261,6 +251,7 @@ class _Limited(io.RawIOBase):
 
 
 def _open_binary(path: Path, limits: Limits) -> Any:
+    """``path`` opened for reading bytes, or one line saying why not (missing, a folder, too big...)."""
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
