@@ -59,3 +59,21 @@ def test_records_to_check_are_fixed_from_the_profile_page(own_demo: Settings) ->
     with UserStore(own_demo.users_path) as store:
         assert store.item(int(missing.group(1))).override_title_id == "tt0068646"
         assert store.item(int(hamlet.group(1))).override == "unlink"
+
+
+def test_a_netflix_viewing_history_and_a_windows_1252_export_upload_from_the_web(own_demo: Settings) -> None:
+    application = create_app(own_demo)
+    wild = DATA / "wild"
+    with TestClient(application, raise_server_exceptions=False) as c:
+        token = application.state.token
+        assert "Netflix viewing activity (CSV)" in c.get("/profile", headers=HTML).text
+        auth = {"Authorization": f"Bearer {token}"}
+        netflix = c.post("/api/v1/imports", headers=auth, data={"kind": "netflix"},
+                         files={"file": ("NetflixViewingHistory.csv", (wild / "NetflixViewingHistory.csv").read_bytes())})
+        assert netflix.status_code == 201, netflix.text
+        assert netflix.json()["counts"]["rows"] > 0
+        c.post("/unlock", data={"token": token, "next": "/"}, follow_redirects=False)
+        imdb = c.post("/imports", data={"kind": "imdb", "csrf": csrf_for(token)}, headers={"HX-Request": "true"},
+                      files={"file": ("ratings.csv", (wild / "imdb_ratings_2019_windows1252.csv").read_bytes())})
+    assert imdb.status_code == 200, imdb.text
+    assert "read as Windows-1252 text (it is not UTF-8)." in said(imdb.text)

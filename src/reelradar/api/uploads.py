@@ -21,8 +21,8 @@ from reelradar.api.errors import NotAvailable, UploadTooLarge
 from reelradar.api.security import CSRF_FIELD, check_sender, check_state_change
 from reelradar.errors import BadInput, ReelradarError
 
-KINDS = ("letterboxd", "imdb", "trakt")
-SUFFIXES = {"letterboxd": (".zip",), "imdb": (".csv",), "trakt": (".json", ".zip")}
+SUFFIXES = {"letterboxd": (".zip",), "imdb": (".csv",), "trakt": (".json", ".zip"), "netflix": (".csv",)}
+KINDS = tuple(SUFFIXES)  # what an upload may be: the import formats of users/imports.py
 CHUNK = 1 << 16
 
 

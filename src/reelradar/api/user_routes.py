@@ -16,6 +16,7 @@ from reelradar.analytics.filters import check_country, check_services
 from reelradar.api.deps import catalog
 from reelradar.api.errors import ErrorResponse, NotAvailable
 from reelradar.api.security import check_state_change
+from reelradar.api.uploads import KINDS, import_upload
 from reelradar.errors import BadInput, NotFound
 from reelradar.model import Interaction, Profile
 
@@ -161,7 +162,7 @@ def delete_action(title_id: str, action: Literal["watchlist", "seen", "dismiss",
 
 IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["kind", "file"],
-    "properties": {"kind": {"type": "string", "enum": ["letterboxd", "imdb", "trakt"]},
+    "properties": {"kind": {"type": "string", "enum": list(KINDS)},
                    "file": {"type": "string", "format": "binary"}}}}}}}
 
 
@@ -170,7 +171,6 @@ IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
 async def post_import(request: Request) -> dict[str, Any]:
     """Upload an IMDb CSV, a Letterboxd ZIP or a Trakt JSON (form fields ``kind`` and ``file``); answers
     with the import report: counts and, per row, what it said and which title it matched, and why."""
-    from reelradar.api.uploads import import_upload
 
     report = await import_upload(request)
     return report.to_dict()  # type: ignore[no-any-return]

@@ -26,7 +26,7 @@ from reelradar.web.svg import GraphEdge, GraphNode, PlotLine, lines_from_entries
 log = logging.getLogger("reelradar.web")
 
 IMPORT_KINDS = {"letterboxd": "Letterboxd export (ZIP)", "imdb": "IMDb ratings or watchlist (CSV)",
-                "trakt": "Trakt history (JSON)"}
+                "trakt": "Trakt history (JSON)", "netflix": "Netflix viewing activity (CSV)"}
 
 
 @dataclass
@@ -381,6 +381,8 @@ def report_view(report: Any) -> ReportView:
     w = MATCH_WORDS
     summary = (f"{report.path}: {c['rows']} rows; {c['strong']} {w['strong']}, {c['medium']} {w['medium']}, "
                f"{c['none']} {w['none']}; {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged.")
+    for text in getattr(report, "notes", []):  # how the export was read: its encoding, files skipped
+        summary += f" {text[:1].upper()}{text[1:]}{'' if text.endswith('.') else '.'}"
     unmatched, matched = [], []
     for r in report.rows:
         said = r.said.get("title") or "untitled"
