@@ -444,7 +444,7 @@ def import_netflix(
 def _import_netflix(
     settings: Settings, from_file: Path | None, *, notify: Callable[[str], None], progress: bool, replace: bool,
 ) -> dict[str, dict[str, object]]:
-    from reelradar.errors import SourceFailure
+    from reelradar.errors import SourceFailure, Unreachable
     from reelradar.sources import netflix
 
     out: dict[str, dict[str, object]] = {}
@@ -453,14 +453,16 @@ def _import_netflix(
     else:
         parsed, failed = [], []
         for kind, name in netflix.FILES.items():
-            # One file that fails (moved, server error) is reported; the others still load.
+            # One file that fails (moved, server error) is reported with the others' results; the others
+            # still load. A host that cannot be reached is the same host for every file: no use asking.
             try:
                 path, was_changed = netflix.fetch_one(settings.netflix_base_url, settings.cache_dir, name,
                                                       progress=progress)
             except SourceFailure as exc:
-                failed.append(exc)
+                if isinstance(exc, Unreachable) and not parsed and not out:
+                    raise
+                failed.append((name, exc))
                 out[f"failed:{name}"] = {"file": name, "error": exc.message}
-                notify(f"{name}: {exc.message}")
                 continue
             # A file unchanged upstream is loaded again when the staged copy is not of this very file: gone,
             # or the previous one (a write stopped before its catalog swap leaves staged data as it was).
@@ -470,7 +472,11 @@ def _import_netflix(
             else:
                 out[f"unchanged:{name}"] = {"file": str(path), "rows": 0, "unresolved": 0}
         if len(failed) == len(netflix.FILES):
-            raise failed[0]
+            if len({exc.message for _, exc in failed}) == 1:
+                raise failed[0][1]  # one reason for all (a server down): said once
+            raise SourceFailure(f"none of the {len(failed)} Netflix Top 10 files could be downloaded: "
+                                + "; ".join(f"{name}: {exc.message}" for name, exc in failed),
+                                retryable=any(exc.retryable for _, exc in failed))
     for f in parsed:
         netflix.check_shrink(f, staged_rows(staged_import_path(settings, f.import_name)), replace=replace)
     if parsed:

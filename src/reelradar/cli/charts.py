@@ -18,7 +18,7 @@ from reelradar.catalog.ensure import open_for_reading
 from reelradar.cli.app import app, command, group_command, limit_option, settings, user_errors
 from reelradar.cli.groups import import_app, update_app
 from reelradar.cli.output import console, emit_json, line, note, table
-from reelradar.errors import BadInput, SourceFailure
+from reelradar.errors import BadInput
 from reelradar.http import host_of
 from reelradar.sources import netflix
 
@@ -42,25 +42,8 @@ def update_netflix(
     s = settings(ctx)
     if from_file is None and not json and sys.stderr.isatty():  # a person waits; a script reads one line
         note(f"downloading {len(netflix.FILES)} Netflix Top 10 files from {host_of(s.netflix_base_url)}")
-    file_failed = tuple(f"{name}: " for name in netflix.FILES.values())
-    failures: list[str] = []
-
-    def tell(text: str) -> None:
-        # A file's failure is said after the run, not as it happens: offline, all three fail alike.
-        (failures.append if text.startswith(file_failed) else note)(text)
-
-    try:
-        report = import_netflix(s, from_file, notify=tell, progress=console.is_terminal and not json,
-                                replace=replace)
-    except SourceFailure as exc:
-        if len(failures) < len(netflix.FILES):
-            for text in failures:
-                note(text)
-            raise
-        if all(text.endswith(": " + exc.message) for text in failures):
-            raise  # one reason for all three (no network, say): said once
-        raise SourceFailure(f"none of the {len(failures)} Netflix Top 10 files could be downloaded: "
-                            + "; ".join(failures), retryable=exc.retryable) from None
+    # a file that failed is said with the others' results below; when none could be had, one line
+    report = import_netflix(s, from_file, notify=note, progress=console.is_terminal and not json, replace=replace)
     if json:
         emit_json(report)
         return

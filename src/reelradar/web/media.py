@@ -74,7 +74,7 @@ def tmdb_image(request: Request, size: str, name: str, settings: Settings = Depe
     path = f"/{name}"
     match = PATH.match(path)
     if size not in SIZES or match is None:
-        return PlainTextResponse("no such image: sizes are w185, w342, w780 and names as TMDB's (abc.jpg)",
+        return PlainTextResponse(f"no such image: sizes are {', '.join(SIZES)} and names as TMDB's (abc.jpg)",
                                  status_code=404)
     media_type = TYPES[match.group(1)]
     target = cached_file(settings, size, path)
