@@ -45,20 +45,6 @@ from reelradar.users.store import UserStore
 INSTALL_HINT = "sending notices needs Apprise: pip install 'reelradar[notify]'"
 
 # The words of a notice, per language, like story/phrases.py's table.
-WORDS: dict[str, dict[str, str]] = {"en": {
-    "arrived.watchlist": "On your watchlist, now on your services",
-    "arrived.radar": "Under the radar, now on your services",
-    "arrived.breakout": "Breaking out, now on your services",
-    "season.dated": "A new season has a date",
-    "season.started": "A new season has started",
-    "breakout": "Breaking out, on your services",
-    "leaving": "On your watchlist, leaving your services",
-    "title.one": "What to watch: {first}",
-    "title.many": "What to watch: {n} notices",
-    "sources": "Sources",
-}}
-
-
 @dataclass
 class Notice:
     """One thing worth watching: why (``heading``), the item's lines with footnotes, and its facts."""
@@ -94,7 +80,7 @@ def find_notices(con: duckdb.DuckDBPyConnection, settings: Settings, *, profile:
     piece = digest(con, settings, profile=profile, history=history, today=today,
                    days=days or settings.notify_days, limit=MAX_LIMIT, sections=asked, language=language)
     items = {s.key: s.items for s in piece.sections}
-    words = WORDS[language]
+    p = phrases(language)
     watchlist = {i.title_id for i in history.interactions if i.action == "watchlist" and i.title_id}
     watchlist -= set(history.leave_out)
     breakouts = [i.id for i in items.get("breakout", [])]
@@ -109,18 +95,18 @@ def find_notices(con: duckdb.DuckDBPyConnection, settings: Settings, *, profile:
                 why = ("watchlist" if item.id in watchlist else "radar" if item.id in radar
                        else "breakout" if item.id in breakouts else None)
                 if why:
-                    out.append(_notice(piece, item, rule, words[f"arrived.{why}"]))
+                    out.append(_notice(piece, item, rule, p.say(f"notice.arrived.{why}")))
         elif rule == "breakout":
             for item in items.get("breakout", []):
                 if item.id in yours and yours[item.id].status == "yours":
-                    out.append(_notice(piece, item, rule, words["breakout"], key=f"breakout:{item.id}"))
+                    out.append(_notice(piece, item, rule, p.say("notice.breakout"), key=f"breakout:{item.id}"))
         elif rule == "season":
             for item in items.get("seasons", []):
                 air = _primary(piece, item).key.get("air_date")
                 state = "started" if isinstance(air, date) and air <= today else "dated"
-                out.append(_notice(piece, item, rule, words[f"season.{state}"], suffix=state))
+                out.append(_notice(piece, item, rule, p.say(f"notice.season.{state}"), suffix=state))
         else:
-            out += [_notice(piece, item, rule, words["leaving"]) for item in items.get("leaving", [])
+            out += [_notice(piece, item, rule, p.say("notice.leaving")) for item in items.get("leaving", [])
                     if item.id in watchlist]
     return out
 
@@ -154,7 +140,7 @@ def _notice(piece: Digest, item: DigestItem, rule: str, heading: str, *, key: st
 def message(notices: list[Notice], language: str = "en") -> tuple[str, str]:
     """The title and plain-text body of one message bundling ``notices``: each notice's heading and
     lines with footnote marks, then the sources, numbered afresh for this message."""
-    words = WORDS[language]
+    p = phrases(language)
     numbers: dict[int, int] = {}  # the digest's fact number -> this message's
     facts: list[Fact] = []
     blocks = []
@@ -170,9 +156,9 @@ def message(notices: list[Notice], language: str = "en") -> tuple[str, str]:
                 marks.append(f"[{numbers[n]}]")
             lines.append(f"{s.text} {''.join(marks)}")
         blocks.append("\n".join(lines))
-    sources = [words["sources"], *(f"[{numbers[f.n]}] {f.text()}" for f in facts)]
-    title = (words["title.one"].format(first=notices[0].lines[0].text) if len(notices) == 1
-             else words["title.many"].format(n=len(notices)))
+    sources = [p.say("notice.sources"), *(f"[{numbers[f.n]}] {f.text()}" for f in facts)]
+    title = (p.say("notice.title.one", first=notices[0].lines[0].text) if len(notices) == 1
+             else p.say("notice.title.many", n=len(notices)))
     return title, "\n\n".join([*blocks, "\n".join(sources)])
 
 

@@ -137,6 +137,20 @@ EN: dict[str, str] = {
     "monetization.rent": "rent", "monetization.buy": "buy",
     "relation.spin_off_of": "spin-off of", "relation.sequel_of": "sequel to", "relation.prequel_of": "prequel to",
     "relation.remake_of": "remake of", "relation.same_universe": "title of the same universe as",
+    "heading.trailer": "Trailer",
+    "trailer.link": "Watch the trailer{name} at {url} on {site}",
+    "trailer.name": " “{name}”",
+    # notices (story/notify.py)
+    "notice.arrived.watchlist": "On your watchlist, now on your services",
+    "notice.arrived.radar": "Under the radar, now on your services",
+    "notice.arrived.breakout": "Breaking out, now on your services",
+    "notice.season.dated": "A new season has a date",
+    "notice.season.started": "A new season has started",
+    "notice.breakout": "Breaking out, on your services",
+    "notice.leaving": "On your watchlist, leaving your services",
+    "notice.title.one": "What to watch: {first}",
+    "notice.title.many": "What to watch: {n} notices",
+    "notice.sources": "Sources",
 }
 
 NUMBER_WORDS_EN = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]

@@ -372,15 +372,6 @@ def where_section(ctx: Context) -> Section:
 
 
 # The trailer's words, until the phrase table (story/phrases.py) carries them: one table per language.
-TRAILER_PHRASES = {"en": {"heading.trailer": "Trailer",
-                          "trailer.link": "Watch the trailer{name} at {url} on {site}",
-                          "trailer.name": " “{name}”"}}
-
-
-def _say(p: Phrases, key: str, **values: Any) -> str:
-    return p.say(key, **values) if p.has(key) else TRAILER_PHRASES.get(p.code, TRAILER_PHRASES["en"])[key].format(**values)
-
-
 def trailer_section(ctx: Context) -> Section | None:
     """A link to the title's first trailer, when a source gives one."""
     p, t, book = ctx.p, ctx.t, ctx.book
@@ -391,6 +382,6 @@ def trailer_section(ctx: Context) -> Section | None:
                                     "path_or_key": trailer["path_or_key"]},
                     f"{t.title}: trailer {trailer['name'] or trailer['path_or_key']} on {trailer['site']}",
                     trailer["provenance"])
-    name = _say(p, "trailer.name", name=trailer["name"]) if trailer["name"] else ""
-    text = _say(p, "trailer.link", name=name, site=trailer["site"], url=trailer["url"])
-    return Section("trailer", _say(p, "heading.trailer"), [book.sentence(text, [note])])
+    name = p.say("trailer.name", name=trailer["name"]) if trailer["name"] else ""
+    text = p.say("trailer.link", name=name, site=trailer["site"], url=trailer["url"])
+    return Section("trailer", p.say("heading.trailer"), [book.sentence(text, [note])])
