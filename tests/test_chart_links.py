@@ -264,3 +264,35 @@ def test_a_dubbed_version_is_named_without_its_language(tmp_path: Path) -> None:
     con.execute(f"CREATE TABLE chart_entry AS SELECT *, {ENTRY_SQL} AS entry FROM rows")
     akas = {r.title: r.akas for r in chart_records(con)}
     assert akas == {"Major (Hindi)": ["Major"], "Beast": []}
+
+
+def test_too_few_votes_for_a_worldwide_top_10_is_not_strong() -> None:
+    """A namesake of the right age with a handful of votes, counted months after the entry was in the
+    worldwide top 10, is at most medium; votes counted too soon, unknown votes, a country chart or an
+    offer on the platform leave the verdict to the other evidence, and many votes never link alone."""
+    con = _chart_catalog([("tt1", "movie", "The Quiet Hours", 2024, 98, None),
+                          ("tt2", "movie", "Night Tide", 2024, 101, None),
+                          ("tt3", "movie", "Red Harbour", 2024, 95, None)])
+    con.execute("INSERT INTO rating (title_id, source, metric, value, scale, count, as_of) VALUES "
+                "('tt1', 'imdb', 'user_mean', 6.1, 10, 37, DATE '2026-11-30'), "
+                "('tt2', 'imdb', 'user_mean', 7.2, 10, 48210, DATE '2026-11-30'), "
+                "('tt3', 'imdb', 'user_mean', 5.0, 10, 12, DATE '2024-06-20')")
+    first = date(2024, 6, 9)
+    world = {"countries": ["world"]}
+    r = ChartResolver(con)
+    entries = [_entry(t, "movie", first, **world) for t in ("The Quiet Hours", "Night Tide", "Red Harbour")]
+    r.prepare_all(entries)
+    few = r.match(entries[0])
+    assert (few.verdict, few.title_id) == ("medium", "tt1")
+    assert "only 37 votes (imdb, 2026-11-30)" in few.reason and "worldwide top 10" in few.reason
+    assert [c.weight for c in few.components if c.name == "audience"] == [0.0]  # shown, never weighed
+    assert r.match(entries[1]).verdict == "strong"  # many votes: the other evidence decides
+    assert r.match(entries[2]).verdict == "strong"  # 12 votes counted 11 days after it charted: too soon to tell
+    country = _entry("The Quiet Hours", "movie", first, countries=["IS"])
+    r.prepare_all([country])
+    assert r.match(country).verdict == "strong"  # a country's chart: a small audience may be the right one
+    con.execute("INSERT INTO offer (title_id, provider, country, monetization, source, as_of) "
+                "VALUES ('tt1', 'Netflix', 'US', 'flatrate', 'tmdb', DATE '2024-06-10')")
+    r = ChartResolver(con)
+    r.prepare_all(entries[:1])
+    assert r.match(entries[0]).verdict == "strong"  # an offer on the platform ties it to the chart

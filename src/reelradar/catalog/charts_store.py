@@ -129,15 +129,16 @@ def _fill_entries(con: duckdb.DuckDBPyConnection) -> None:
 
 def _candidate_pool(con: duckdb.DuckDBPyConnection, weights: Weights | None) -> str:
     """A fingerprint of everything a chart match depends on besides the entry: the titles that may be
-    candidates, their ids, votes and offers, and the weights. Unchanged, an entry whose own evidence is
-    unchanged keeps its match (an import of one day's chart resolves only that day's new entries)."""
+    candidates, their ids, votes (and when they were counted) and offers, and the weights. Unchanged, an
+    entry whose own evidence is unchanged keeps its match (an import of one day's chart resolves only that day's new entries)."""
     parts = con.execute(
         f"""SELECT (SELECT count(*) || ':' || coalesce(sum(hash(id, kind, title, original_title, year, runtime_min,
                                                           languages, season_count)), 0)
                     FROM title WHERE NOT starts_with(id, '{CREATED_PREFIX}') AND kind NOT IN ('season', 'episode')),
                    (SELECT count(*) || ':' || coalesce(sum(hash(title_id, title)), 0) FROM title_aka),
                    (SELECT count(*) || ':' || coalesce(sum(hash(title_id, source, xid)), 0) FROM title_xid),
-                   (SELECT count(*) || ':' || coalesce(sum(hash(title_id, count)), 0) FROM rating
+                   (SELECT count(*) || ':' || coalesce(sum(hash(title_id, count, coalesce(as_of, fetched_at::DATE))), 0)
+                    FROM rating
                     WHERE metric = 'user_mean'),
                    (SELECT count(*) || ':' || coalesce(sum(hash(title_id, provider, country)), 0) FROM offer)"""
     ).fetchall()[0]

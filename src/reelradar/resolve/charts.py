@@ -19,6 +19,11 @@ one platform, kind, year and id), and its evidence is compared with each candida
   Netflix, Prime Video and Disney+ ids).
 - ``availability``: an offer of the candidate on that platform (in that country, for a country chart).
 - popularity (votes) only breaks a near-tie between two strong candidates; it never links alone.
+- ``audience``: a title in a worldwide top 10 is watched by millions that week, and such titles gather
+  hundreds of votes or more within weeks. A candidate with fewer than ``AUDIENCE_MIN_VOTES`` votes,
+  counted at least ``AUDIENCE_LAG`` after the entry first charted, is a namesake as often as not: at
+  most medium, unless an offer or an id ties it to the chart. Shown, never weighed: many votes prove
+  nothing, and votes not counted (no rating row, or counted too soon) say nothing.
 
 Only a strong match links the entry's rows (``chart_entry.title_id``); a medium one is kept as the
 entry's candidate, shown as "possibly …" and counted nowhere. Manual links and unlinks
@@ -50,6 +55,9 @@ CREATED_PREFIX = "netflix:"
 ENGLISH = frozenset({"english", "en", "eng"})
 TIE_VOTES = 10  # a candidate with this many times the runner-up's votes wins a near-tie ...
 TIE_MIN_VOTES = 1_000  # ... when it has at least this many
+AUDIENCE_MIN_VOTES = 100  # fewer votes than this, weeks after a worldwide top 10: too few for the title charted
+AUDIENCE_LAG = timedelta(weeks=4)
+WORLD = "world"  # the country of a worldwide chart's rows
 # Netflix names a dubbed version after its language ("Major (Hindi)", "Beast (English)"); catalogs name
 # the film alone, so the name without the label is the entry's other name.
 DUBBED = re.compile(r"^(.*\S) \((Hindi|Tamil|Telugu|Malayalam|Kannada|Bengali|Marathi|English|Spanish|French|"
@@ -156,6 +164,7 @@ class Evidence:
     """What the catalog holds of a candidate beyond its title row: votes, offers, platform ids."""
 
     votes: dict[str, int] = field(default_factory=dict)
+    votes_counted: dict[str, tuple[str, date | None]] = field(default_factory=dict)  # title id -> (source, as of)
     offers: dict[tuple[str, str], list[tuple[str | None, str, date | None]]] = field(default_factory=dict)
     # (title id, provider key) -> [(country, source, as of)]
 
@@ -167,9 +176,12 @@ def load_evidence(con: duckdb.DuckDBPyConnection, ids: Iterable[str], platforms:
     ev = Evidence()
     if not ids:
         return ev
-    ev.votes = dict(con.execute(
-        "SELECT title_id, max(count) FROM rating WHERE metric = 'user_mean' AND count IS NOT NULL "
-        "AND title_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1", [ids]).fetchall())
+    for tid, count, source, as_of in con.execute(
+            "SELECT title_id, max(count), arg_max(source, count), arg_max(coalesce(as_of, fetched_at::DATE), count) "
+            "FROM rating WHERE metric = 'user_mean' AND count IS NOT NULL "
+            "AND title_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1", [ids]).fetchall():
+        ev.votes[tid] = count
+        ev.votes_counted[tid] = (source, as_of)
     for tid, key, country, source, as_of in con.execute(
             f"""SELECT title_id, {provider_key_sql('provider')}, country, source,
                        coalesce(as_of, fetched_at::DATE)
@@ -231,6 +243,20 @@ def language_penalty(english: bool | None, languages: list[str]) -> tuple[float,
     return 1.0, f"the chart lists it as non-English; the catalog says {said}"
 
 
+def audience_penalty(record: ChartRecord, votes: int | None,
+                     counted: tuple[str, date | None] | None) -> tuple[float, str] | None:
+    """Too few votes for a title a worldwide top 10 ranked, counted long enough after it charted to tell;
+    None when the chart is not worldwide, or the votes are unknown, counted too soon or enough."""
+    first = record.first_charted
+    if WORLD not in record.countries or first is None or votes is None or counted is None:
+        return None
+    source, as_of = counted
+    if as_of is None or as_of < first + AUDIENCE_LAG or votes >= AUDIENCE_MIN_VOTES:
+        return None
+    return 1.0, (f"only {votes:,} votes ({source}, {as_of.isoformat()}) for a title in {record.platform}'s "
+                 f"worldwide top 10 since the week of {first.isoformat()}: too few for one watched that widely")
+
+
 def seasons_penalty(max_season: int | None, season_count: int | None) -> tuple[float, str] | None:
     if not max_season or not season_count:
         return None
@@ -266,9 +292,14 @@ class ChartResolver(Resolver):
         for name, part in (("language", language_penalty(record.english, cand.languages)),
                            ("seasons", seasons_penalty(record.max_season, cand.season_count)
                             if cand.kind in SERIES_KINDS else None),
-                           ("availability", self.availability(record, cand))):
+                           ("availability", self.availability(record, cand)),
+                           ("audience", audience_penalty(record, self.evidence.votes.get(cand.id),
+                                                         self.evidence.votes_counted.get(cand.id)))):
             if part is not None:
                 d.add(name, *part)
+        few = [c.note for c in d.components if c.name == "audience"]
+        if few and not (d.has("availability") or d.has("id")):
+            d.cap(MEDIUM, few[0])
         if age is not None and age[2] is not None:
             backed = d.has("availability") or d.has("id")
             if age[2] == NONE or not backed:

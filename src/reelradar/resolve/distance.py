@@ -34,8 +34,9 @@ _RANK = {STRONG: 2, MEDIUM: 1, NONE: 0}
 # Kinds that sources confuse with each other: a partial penalty, not a full one.
 FILM_KINDS = frozenset({"movie", "tv_movie", "short", "video", "special"})
 SERIES_KINDS = frozenset({"series", "miniseries"})
-# Components whose weight is not a setting: an id agreeing is shown, never weighed.
-UNWEIGHED = frozenset({"id"})
+# Components whose weight is not a setting: an id agreeing, or too small an audience for a chart
+# (resolve/charts.py), is shown, never weighed.
+UNWEIGHED = frozenset({"id", "audience"})
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ _TENS_DIGITS = frozenset(str(n) for n in TENS.values())
 # Words written short or long: "Vol. 1" / "Volume 1", "Pt. 2" / "Part 2", "vs." / "versus" / "v".
 SHORT_FORMS = {"volume": "vol", "pt": "part", "versus": "v", "vs": "v", "mister": "mr", "doctor": "dr",
                "saint": "st"}
+# Words ``_read_words`` may change: a title with none of them (and no digit inside a word) is read as is.
+_READ = frozenset([*ROMAN, *NUMBER_WORDS, *SHORT_FORMS, "i", "and"])
 # A digit inside a word that spells its own number with it: "Se7en", "Thr3e".
 _DIGIT_IN_WORD = re.compile(r"^[a-z]+\d[a-z]+$")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -84,7 +86,11 @@ EDITION = re.compile(r"^(?:[ivx]+|tv|video|short|us|uk|director'?s cut|extended|
 
 def fold(text: str) -> str:
     """Lower case, no accents, '&' as 'and', punctuation as spaces, single spaces."""
-    text = text.lower().translate(_SPECIAL)
+    return _fold_lowered(text.lower().translate(_SPECIAL))
+
+
+def _fold_lowered(text: str) -> str:
+    """``fold`` of a text already lowered and translated."""
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     # "Ocean's" and "Oceans" agree: an apostrophe joins, it does not separate
@@ -103,13 +109,23 @@ def _spelled_number(word: str) -> str | None:
     return None
 
 
-def _words(text: str) -> str:
-    """Folded words with leading articles dropped, numerals and number words as digits, short forms."""
-    low = text.lower().translate(_SPECIAL).strip()
-    low = ELIDED.sub("", low)
-    words = fold(low).split()
+def _plain_words(text: str) -> list[str]:
+    """The folded words, leading articles dropped (one word is kept)."""
+    words = _fold_lowered(ELIDED.sub("", text.lower().translate(_SPECIAL).strip())).split()
     while len(words) > 1 and words[0] in ARTICLES:
         words = words[1:]
+    return words
+
+
+def _words(text: str) -> str:
+    """Folded words with leading articles dropped, numerals and number words as digits, short forms."""
+    return _read_words(_plain_words(text))
+
+
+def _read_words(words: list[str]) -> str:
+    """Numerals and number words as digits, short forms, "and" dropped after the first word."""
+    if _READ.isdisjoint(words) and all(w.isalpha() or w.isdigit() for w in words):
+        return " ".join(words)  # nothing to read: most titles
     out: list[str] = []
     for i, w in enumerate(words):
         w = SHORT_FORMS.get(w, w)
@@ -131,11 +147,8 @@ def _words(text: str) -> str:
     return " ".join(out)
 
 
-def _letters(text: str) -> str:
+def _letters(words: list[str]) -> str:
     """The folded words as written (no numbers read), leading articles and "and" dropped, joined."""
-    words = fold(ELIDED.sub("", text.lower().translate(_SPECIAL).strip())).split()
-    while len(words) > 1 and words[0] in ARTICLES:
-        words = words[1:]
     return "".join(w for i, w in enumerate(words) if not (i and w == "and"))
 
 
@@ -187,12 +200,14 @@ def normalize(title: str) -> Normalized:
             text = before  # a cut or medium is no part of the name; "X a.k.a. Y" is two names, not one
         if named and not EDITION.match(named) and len(fold(named).replace(" ", "")) >= 3:
             alt = named
-    key = _words(OR_SUBTITLE.sub(": ", text))
+    plain = _plain_words(text)
+    colon = OR_SUBTITLE.sub(": ", text)
+    key = _read_words(plain if colon == text else _plain_words(colon))
     parts = SUBTITLE.split(before, maxsplit=1)
     main = _words(parts[0]) if len(parts) > 1 or before != text else key
     if not main:
         main = key
-    return Normalized(key=key, main=main, year=year, season=season, alt=alt, letters=_letters(text))
+    return Normalized(key=key, main=main, year=year, season=season, alt=alt, letters=_letters(plain))
 
 
 def title_key(title: str) -> str:
