@@ -75,7 +75,7 @@ def test_each_rule_finds_its_notice_with_facts_from_the_catalog(events_con: duck
         ("arrived", "tt0068646", "On your watchlist, now on your services"),
         ("arrived", "tt0108598", "Under the radar, now on your services"),
         ("season", "demo:bosch-legacy", "A new season has a date"),
-        ("breakout", "demo:ballard", "Breaking out, on your services"),
+        ("breakout", "demo:ballard", "Breaking out, to your taste, on your services"),
     ]
     assert found[0].lines[1].text == f"New on Prime Video (subscription, US) since {TODAY - timedelta(days=1)}."
     assert found[2].lines[1].text == f"Season 4 premieres on {TODAY + timedelta(days=3)}, ten episodes."
@@ -83,8 +83,7 @@ def test_each_rule_finds_its_notice_with_facts_from_the_catalog(events_con: duck
     for n in found:
         cited = {f.n for f in n.facts}
         assert all(s.notes and set(s.notes) <= cited for s in n.lines), n.key
-        for f in n.facts:
-            assert row_exists(events_con, f.table, f.key) is not None, (f.table, f.key)
+        assert_true(events_con, events, n)
     assert len({n.key for n in found}) == len(found)
     assert [n.rule for n in notices(events_con, events, rules=["season"])] == ["season"]
     with pytest.raises(BadInput, match="unknown notice rule 'gossip'"):
@@ -155,6 +154,66 @@ def test_urls_are_checked_before_anything_is_sent(events: Settings, events_con: 
         send_notices(events, found, ["json://127.0.0.1"])
 
 
+@pytest.fixture
+def taste(events: Settings) -> Settings:
+    """The events, with Bosch rated 5★ and Bosch: Legacy rated 4.5★ (after being watched: the rating
+    decides), and a second breakout on Prime Video in the US, The Wrong Trousers (animation, comedy,
+    crime), which shares one genre with them and nothing else."""
+    with write_catalog(events.catalog_path, start_from_current=True) as con:
+        con.execute("""INSERT INTO chart_momentum SELECT * REPLACE ('tt0108598' AS title_id, 0.5 AS momentum)
+                       FROM chart_momentum WHERE title_id = 'demo:ballard'""")
+        con.execute("""INSERT INTO offer (title_id, country, provider, monetization, source, as_of)
+                       VALUES ('tt0108598', 'US', 'Prime Video', 'flatrate', 'tmdb', ?)""", [TODAY])
+    with UserStore(events.users_path) as store:
+        store.add_interaction(Interaction("rated", "demo:bosch", rating=5, scale=5))
+        store.add_interaction(Interaction("rated", "demo:bosch-legacy", rating=4.5, scale=5))
+    return events
+
+
+def test_a_breakout_to_your_taste_names_the_titles_you_liked(taste: Settings) -> None:
+    with open_catalog(taste.catalog_path) as con:
+        found = notices(con, taste, rules=["breakout"])
+        assert [(n.title_id, n.heading) for n in found] == [("demo:ballard", "Breaking out, to your taste, on your services")]
+        lines = [s.text for s in found[0].lines]
+        assert lines[1].startswith("It is breaking out: ")  # the chart's numbers first, then why it is yours
+        assert lines[2] == ("Like Bosch (you rated it 5★): the same universe (Ballard is a spin-off of Bosch), "
+                            "Michael Connelly and the genres crime and drama.")
+        assert lines[3].startswith("Like Bosch: Legacy (you rated it 4.5★): the same universe (")
+        assert_true(con, taste, found[0])
+        said = {(f.key["title_id"], f.key["rating"]) for f in found[0].facts if f.table == "interaction"}
+        assert said == {("demo:bosch", 5), ("demo:bosch-legacy", 4.5)}
+        mine = {(i.title_id, i.rating, i.scale) for i in your_history(taste).interactions if i.action == "rated"}
+        assert {("demo:bosch", 5, 5), ("demo:bosch-legacy", 4.5, 5)} <= mine
+        # without services the taste alone decides; The Wrong Trousers shares only "crime": no notice
+        anywhere = find_notices(con, taste, profile=Profile(country="US"), history=your_history(taste),
+                                today=TODAY, rules=["breakout"])
+        assert [(n.title_id, n.heading) for n in anywhere] == [("demo:ballard", "Breaking out, to your taste")]
+
+
+def test_a_breakout_to_your_taste_is_sent_once_and_one_not_to_it_never(taste: Settings) -> None:
+    with local_server(lambda r: Response(200, b"ok")) as (base, seen):
+        url = base.replace("http://", "json://")
+        for _ in range(2):
+            code, _, err = notify(taste, "--to", url, "--rule", "breakout")
+            assert code == 0, err
+        assert "nothing new to send" in err and len(seen) == 1
+        body = json.loads(seen[0].body)["message"]
+    assert "Ballard (2025)" in body and "Like Bosch (you rated it 5★)" in body
+    assert "Wrong Trousers" not in body
+    assert [key for _, key in sent_rows(taste)] == ["breakout:demo:ballard"]
+
+
+def test_no_history_gives_no_taste_notice_and_the_dry_run_says_why(own_demo: Settings,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    with write_catalog(own_demo.catalog_path, start_from_current=True) as con:
+        con.execute("UPDATE chart_momentum SET breakout = true WHERE title_id = 'demo:ballard'")
+    monkeypatch.setenv("REELRADAR_SERVICES", '["Prime Video"]')
+    code, out, err = notify(own_demo, "--dry-run", "--rule", "breakout")
+    assert code == 0, err
+    assert err.count("no breakout notices: your history has no title you rated highly, liked or watched") == 1
+    assert "Ballard" not in out
+
+
 def test_notify_settings_are_validated(tmp_path: Path) -> None:
     assert load_settings(notify_rules=["season", "season"]).notify_rules == ["season"]
     with pytest.raises(BadInput, match="unknown notice rule 'gossip'"):
@@ -164,6 +223,17 @@ def test_notify_settings_are_validated(tmp_path: Path) -> None:
     assert "secret-token" not in str(bad.value)
     with pytest.raises(BadInput, match="notify_days"):
         load_settings(notify_days=0)
+
+
+def assert_true(con: duckdb.DuckDBPyConnection, settings: Settings, notice: Notice) -> None:
+    """Every fact of the notice is a row: of the catalog, or (the person's own) of their history."""
+    history = your_history(settings).interactions
+    for f in notice.facts:
+        if f.table == "interaction":
+            assert any((i.title_id, i.action, i.rating) == (f.key["title_id"], f.key["action"], f.key["rating"])
+                       for i in history), f.key
+        else:
+            assert row_exists(con, f.table, f.key) is not None, (f.table, f.key)
 
 
 def sent_rows(settings: Settings) -> list[tuple[str, str]]:

@@ -44,6 +44,14 @@ class FactBook:
             self._seen[ident] = len(self.facts)
         return self._seen[ident]
 
+    @classmethod
+    def continuing(cls, con: duckdb.DuckDBPyConnection, phrases: Phrases, facts: list[Fact]) -> FactBook:
+        """A book that goes on numbering ``facts`` (a digest's): a row already there keeps its number."""
+        book = cls(con, phrases)
+        book.facts = facts
+        book._seen = {f.table + json.dumps(f.key, sort_keys=True, default=str): f.n for f in facts}
+        return book
+
     def prov(self, source: str | None, via: str | None, as_of: object) -> Provenance:
         return self.labels.provenance(source or "unknown", via, day(as_of))
 

@@ -7,8 +7,10 @@ The rules (``notify_rules``):
   services in their country (the digest's "new" items: offer snapshots compared by
   ``analytics.availability.offer_changes``);
 - ``season``: a season of a series they watched has a date, or has started (the digest's "seasons");
-- ``breakout``: a title breaking out in the charts that is on their services (not merely of unknown
-  availability);
+- ``breakout``: a title breaking out in the charts that matches their taste (story/taste.py: it shares
+  its universe, a person or its genres with a title they rated highly, liked or watched, said with those
+  titles and their ratings) and, when the profile names services, is on them (not merely of unknown
+  availability); a history with no such title gives none (``taste_note`` says so);
 - ``leaving``: a watchlist title a source says is leaving their services.
 
 Each notice has a key (the rule, the title and the catalog row it stands on); a record of the keys sent to
@@ -22,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,12 +34,13 @@ import duckdb
 from reelradar.analytics.availability import availability_of, profile_filters
 from reelradar.config import NOTICE_RULES, Settings
 from reelradar.errors import BadInput
-from reelradar.model import Profile
+from reelradar.model import Availability, Profile
 from reelradar.story.context import Context
 from reelradar.story.digest import MAX_LIMIT, digest
 from reelradar.story.facts import FactBook, title_rows
 from reelradar.story.model import Digest, DigestItem, Fact, Sentence
 from reelradar.story.phrases import phrases
+from reelradar.story.taste import liked_titles, taste_matches, taste_sentences
 from reelradar.story.title import passes_radar
 from reelradar.users.actions import YourHistory
 from reelradar.users.store import UserStore
@@ -97,9 +100,8 @@ def find_notices(con: duckdb.DuckDBPyConnection, settings: Settings, *, profile:
                 if why:
                     out.append(_notice(piece, item, rule, p.say(f"notice.arrived.{why}")))
         elif rule == "breakout":
-            for item in items.get("breakout", []):
-                if item.id in yours and yours[item.id].status == "yours":
-                    out.append(_notice(piece, item, rule, p.say("notice.breakout"), key=f"breakout:{item.id}"))
+            out += _taste_notices(con, piece, history, items.get("breakout", []),
+                                  yours if profile.services else None)
         elif rule == "season":
             for item in items.get("seasons", []):
                 air = _primary(piece, item).key.get("air_date")
@@ -108,6 +110,40 @@ def find_notices(con: duckdb.DuckDBPyConnection, settings: Settings, *, profile:
         else:
             out += [_notice(piece, item, rule, p.say("notice.leaving")) for item in items.get("leaving", [])
                     if item.id in watchlist]
+    return out
+
+
+def taste_note(history: YourHistory, rules: list[str] | None = None, settings: Settings | None = None,
+               language: str = "en") -> str | None:
+    """Why the ``breakout`` rule (when asked for) can give nothing: no title in the history to match a
+    breakout against; None when there is one."""
+    wanted = rules if rules is not None else (settings.notify_rules if settings else list(NOTICE_RULES))
+    if "breakout" not in wanted or liked_titles(history):
+        return None
+    return phrases(language).say("notice.no_taste")
+
+
+def _taste_notices(con: duckdb.DuckDBPyConnection, piece: Digest, history: YourHistory, items: list[DigestItem],
+                   yours: dict[str, Availability] | None) -> list[Notice]:
+    """Breakouts that match the person's taste (and are on their services, when ``yours`` is given), each
+    with the liked titles it matches after its chart line."""
+    if not items or not liked_titles(history):
+        return []
+    p = phrases(piece.language)
+    book = FactBook.continuing(con, p, piece.facts)
+    rows = title_rows(con, [i.id for i in items])
+    heading = p.say("notice.breakout.yours" if yours is not None else "notice.breakout")
+    out = []
+    for item in items:
+        t = rows.get(item.id)
+        if t is None or (yours is not None and (item.id not in yours or yours[item.id].status != "yours")):
+            continue
+        matches = taste_matches(con, history, t)
+        if not matches:
+            continue
+        said = taste_sentences(book, t, matches)
+        lines = [*item.sentences[:1], *said, *item.sentences[1:]]
+        out.append(_notice(piece, replace(item, sentences=lines), "breakout", heading, key=f"breakout:{item.id}"))
     return out
 
 

@@ -146,7 +146,14 @@ EN: dict[str, str] = {
     "notice.arrived.breakout": "Breaking out, now on your services",
     "notice.season.dated": "A new season has a date",
     "notice.season.started": "A new season has started",
-    "notice.breakout": "Breaking out, on your services",
+    "notice.breakout": "Breaking out, to your taste",
+    "notice.breakout.yours": "Breaking out, to your taste, on your services",
+    "notice.no_taste": ("no breakout notices: your history has no title you rated highly, liked or watched "
+                        "to match breakouts against"),
+    # taste (story/taste.py)
+    "taste.like": "Like {title} ({mark}): {what}",
+    "taste.universe": "the same universe ({edges})",
+    "taste.character": "a character in common",
     "notice.leaving": "On your watchlist, leaving your services",
     "notice.title.one": "What to watch: {first}",
     "notice.title.many": "What to watch: {n} notices",
