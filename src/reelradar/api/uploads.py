@@ -20,9 +20,10 @@ from starlette.datastructures import UploadFile
 from reelradar.api.errors import NotAvailable, UploadTooLarge
 from reelradar.api.security import CSRF_FIELD, check_sender, check_state_change
 from reelradar.errors import BadInput, ReelradarError
+from reelradar.users.kinds import EXPORT_KINDS
 
-SUFFIXES = {"letterboxd": (".zip",), "imdb": (".csv",), "trakt": (".json", ".zip"), "netflix": (".csv",)}
-KINDS = tuple(SUFFIXES)  # what an upload may be: the import formats of users/imports.py
+SUFFIXES = {kind: k.suffixes for kind, k in EXPORT_KINDS.items()}
+KINDS = tuple(SUFFIXES)  # what an upload may be: the import formats of users/kinds.py
 CHUNK = 1 << 16
 
 

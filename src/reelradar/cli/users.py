@@ -1,4 +1,5 @@
-"""Commands over a person's data: imports (IMDb, Letterboxd, Trakt, Netflix), matches and the profile."""
+"""Commands over a person's data: imports (IMDb, Letterboxd, Trakt, Netflix, TV Time, Simkl), matches and the
+profile."""
 
 from __future__ import annotations
 
@@ -60,6 +61,24 @@ def import_netflix(ctx: typer.Context,
                    json: bool = JSON) -> None:
     """Import a Netflix viewing history (CSV): each film viewing, and each show on its latest episode."""
     _import(ctx, "netflix", file, json)
+
+
+@group_command(import_app, "tvtime")
+def import_tvtime(ctx: typer.Context,
+                  path: Path = typer.Argument(..., help="The ZIP of TV Time's data export, its unpacked folder, or "
+                                                        "one of its CSV files."),
+                  json: bool = JSON) -> None:
+    """Import a TV Time data export: shows watched (on their latest episode), shows followed, films."""
+    _import(ctx, "tvtime", path, json)
+
+
+@group_command(import_app, "simkl")
+def import_simkl(ctx: typer.Context,
+                 path: Path = typer.Argument(..., help="A Simkl backup: the JSON of /sync/all-items, a folder or "
+                                                       "a ZIP of such files."),
+                 json: bool = JSON) -> None:
+    """Import a Simkl backup (JSON): completed and begun titles, plan to watch, your ratings."""
+    _import(ctx, "simkl", path, json)
 
 
 def print_report(report: ImportReport) -> None:

@@ -39,17 +39,21 @@ from reelradar.users.formats import (
     imdb_stream,
     netflix_export,
     parse_letterboxd,
+    simkl_export,
     trakt_export,
+    tvtime_export,
     winners,
 )
+from reelradar.users.kinds import EXPORT_KINDS
 from reelradar.users.readers import Limits
 from reelradar.users.store import UserStore, now, save_match
 
 PARSERS: dict[str, Callable[[Path, Limits], list[ImportRow]]] = {"letterboxd": parse_letterboxd}
 # formats whose reader gives a stream, with what the person should know of how it was read (its notes)
 STREAMED: dict[str, Callable[[Path, Limits], RowStream]] = {"imdb": imdb_stream, "trakt": trakt_export,
-                                                             "netflix": netflix_export}
-FORMATS = ("imdb", "letterboxd", "trakt", "netflix")
+                                                             "netflix": netflix_export, "tvtime": tvtime_export,
+                                                             "simkl": simkl_export}
+FORMATS = tuple(EXPORT_KINDS)
 
 
 @dataclass(slots=True)
@@ -191,7 +195,7 @@ def read_export(source: str, path: Path, settings: Settings) -> RowStream:
 
 def import_export(settings: Settings, source: str, path: Path, con: duckdb.DuckDBPyConnection | None = None,
                   notify: Callable[[str], None] = lambda _: None) -> ImportReport:
-    """Import an IMDb, Letterboxd, Trakt or Netflix export into the user store; one transaction, all or nothing.
+    """Import an IMDb, Letterboxd, Trakt, Netflix, TV Time or Simkl export into the user store; one transaction, all or nothing.
     ``con`` is the catalog to match against (default: the live one, the demo built first if none)."""
     stream = read_export(source, path, settings)
     own = con is None

@@ -19,14 +19,14 @@ from reelradar.analytics.picks import PickList, pick_list
 from reelradar.config import Settings
 from reelradar.errors import NotFound, ReelradarError
 from reelradar.model import Availability, Credit, Interaction, Pick, Profile, TitleCard
+from reelradar.users.kinds import EXPORT_KINDS
 from reelradar.vocab import MATCH_WORDS
 from reelradar.web.render import where_words
 from reelradar.web.svg import GraphEdge, GraphNode, PlotLine, lines_from_entries, rank_plot, universe_graph
 
 log = logging.getLogger("reelradar.web")
 
-IMPORT_KINDS = {"letterboxd": "Letterboxd export (ZIP)", "imdb": "IMDb ratings or watchlist (CSV)",
-                "trakt": "Trakt history (JSON)", "netflix": "Netflix viewing activity (CSV)"}
+IMPORT_KINDS = {kind: k.label for kind, k in EXPORT_KINDS.items()}
 
 
 @dataclass
