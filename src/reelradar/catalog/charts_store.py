@@ -486,7 +486,7 @@ def _import_netflix(
             for f in parsed]
         report = apply_chart_imports(settings, imports, notify=notify)
         for f in parsed:
-            out[f.import_name] = {"file": str(f.path), **report[f.import_name]}
+            out[f.import_name] = {"file": str(f.path), "vintage": f.vintage, **report[f.import_name]}
     return out
 
 
@@ -535,4 +535,5 @@ def import_chart_file(
             report = apply_chart_imports(settings, [(parsed.import_name, incoming)], notify=notify)[parsed.import_name]
         finally:
             incoming.unlink(missing_ok=True)
-    return {"file": str(path), "import": parsed.import_name, "duplicates": parsed.duplicates, **report}
+    return {"file": str(path), "import": parsed.import_name, "duplicates": parsed.duplicates,
+            "notes": parsed.notes, **report}

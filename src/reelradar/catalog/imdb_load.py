@@ -61,6 +61,8 @@ class ImdbLoadReport:
     files: dict[str, FileReport] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)  # catalog table -> rows from IMDb
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> titles left out
+    # "ratings" / "alternative titles" / "credits" -> rows of titles left out: no loss, they go with their title
+    of_titles_left_out: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # phase -> wall time
 
 
@@ -333,12 +335,12 @@ class ImdbLoader:
             if why.startswith("?") and why != "?type videoGame":
                 log.warning("title.basics.tsv.gz: %d titles skipped (%s)", n, reason)
         con.execute("DELETE FROM title WHERE id IN (SELECT id FROM _imdb_dropped)")
-        for table in ("credit", "title_aka", "rating"):
+        for table, words in (("credit", "credits"), ("title_aka", "alternative titles"), ("rating", "ratings")):
             n = con.execute(
                 f"DELETE FROM {table} WHERE source = 'imdb' AND title_id IN (SELECT id FROM _imdb_dropped)"
             ).fetchone()
             if n and n[0]:
-                rep.dropped[f"{table} rows of titles left out"] = int(n[0])
+                rep.of_titles_left_out[words] = int(n[0])
 
     def _dedupe(self, con: duckdb.DuckDBPyConnection, table: str, name: str) -> None:
         """Keep the first row of each id (IMDb has shipped the same person twice in name.basics)."""

@@ -54,6 +54,8 @@ def update_netflix(
             note(f"{r['file']}: {r['error']}")
         else:
             note(f"{name}: {r['rows']:,} chart rows from {r['file']}; {placed(r)}")
+            if r.get("vintage"):
+                note(f"{name}: read as {r['vintage']}")
 
 
 def placed(r: dict) -> str:
@@ -74,8 +76,8 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
         field_, sep, name = pair.partition("=")
-        if not sep or not field_.strip() or not name.strip():
-            raise BadInput(f"--column {pair!r} is not FIELD=NAME (e.g. --column rank=Position)")
+        if not sep or not field_.strip():  # FIELD= (no name): the file has no such column
+            raise BadInput(f"--column {pair!r} is not FIELD=NAME (e.g. --column rank=Position, or kind= for none)")
         out[field_.strip().lower()] = name.strip()
     return out
 
@@ -99,6 +101,8 @@ def import_chart(
         return
     dup = f", {report['duplicates']:,} repeated rows kept once" if report["duplicates"] else ""
     note(f"{file}: {report['rows']:,} chart rows imported{dup}; {placed(report)}")
+    for words in report.get("notes", []):  # type: ignore[attr-defined]
+        note(f"{file}: {words}")
 
 
 charts_app = typer.Typer(add_completion=False, invoke_without_command=True,

@@ -63,6 +63,8 @@ def update_imdb_cmd(
             line(f"  {name}: skipped {reasons} (first: {'; '.join(fr.examples[:3]) or 'see log'})")
     for why, n in build.load.dropped.items():
         line(f"  left out: {n:,} {why}")
+    for what, n in build.load.of_titles_left_out.items():
+        line(f"  not loaded: {n:,} {what} of titles left out of the build")
     for name, reason in build.failed.items():
         line(f"  {name} skipped: {reason}")
 

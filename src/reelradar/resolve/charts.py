@@ -117,7 +117,8 @@ def chart_records(con: duckdb.DuckDBPyConnection, where: str = "TRUE") -> list[C
                arg_min(title_kind, period_start), any_value(title_year), any_value(title_ref),
                min(period_start), max(period_end), arg_min(cumulative_weeks, period_start), count(*),
                median(runtime_hours) FILTER (WHERE title_kind = 'movie'),
-               bool_and(category LIKE '%(English)%'), bool_and(category LIKE '%(Non-English)%'),
+               bool_and(category LIKE '%(English)%') FILTER (WHERE category LIKE '%English)%'),
+               bool_and(category LIKE '%(Non-English)%') FILTER (WHERE category LIKE '%English)%'),
                arg_min(season_number, period_start), max(season_number),
                list_sort(list_distinct(list(country)))
         FROM chart_entry WHERE entry IS NOT NULL AND ({where})

@@ -11,8 +11,12 @@ One row per title, chart and day or week. Fields (header names, case-insensitive
 - ``rank`` (1..10), ``title``;
 - optional ``year``, ``kind`` (movie/film, series/tv/show), ``imdb_id`` / ``tmdb_id`` / ``id``, ``points``.
 
+A kind the reader does not know ("Stand-Up Comedy", "Concert/Performance") leaves that row's kind
+unknown rather than refusing the file: counted by value in ``ChartCsv.notes``. ``columns={"kind": ""}``
+reads the file as having no kind column.
+
 A file with a missing field, a rank that is not a whole number from 1 to 10, a date or week that does
-not exist or lies outside 1900..2100, a bad year, kind, country or points, a title with a NUL or of
+not exist or lies outside 1900..2100, a bad year, country or points, a title with a NUL or of
 more than 1,000 characters, a line that is not CSV (a ragged row, a stray quote, more than 128 KiB,
 not UTF-8) or a column name used twice is refused whole with one line naming the file and its first bad
 line (bounds from ``reelradar.validate``). Ties and missing ranks are kept as charted; a row
@@ -27,7 +31,7 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, partial
 from pathlib import Path
@@ -74,6 +78,12 @@ class ChartCsv:
     import_name: str
     table: pa.Table | None = None
     parquet: Path | None = None
+    unknown_kinds: dict[str, int] = field(default_factory=dict)  # kind as written -> rows, most first
+
+    @property
+    def notes(self) -> list[str]:
+        """What the import kept differently from the file, one plain line each."""
+        return [unknown_kinds_note(self.unknown_kinds)] if self.unknown_kinds else []
 
     @property
     def rows(self) -> pa.Table:
@@ -81,6 +91,15 @@ class ChartCsv:
             assert self.parquet is not None
             self.table = pq.read_table(self.parquet).cast(CHART_SCHEMA)
         return self.table
+
+
+def unknown_kinds_note(kinds: dict[str, int]) -> str:
+    """"43 rows with a kind not known (Stand-Up Comedy 30, Concert/Performance 13): kept with kind unknown"."""
+    total = sum(kinds.values())
+    shown = ", ".join(f"{validate.shown(k)[1:-1]} {n:,}" for k, n in list(kinds.items())[:5])
+    more = f", {len(kinds) - 5:,} more" if len(kinds) > 5 else ""
+    return (f"{total:,} row{'s' * (total != 1)} with a kind not known ({shown}{more}): kept with kind unknown "
+            f"(known kinds: movie, series, miniseries)")
 
 
 def _slug(text: str) -> str:
@@ -102,7 +121,10 @@ def map_header(header: list[str], columns: dict[str, str], path: Path) -> dict[s
     names = [h.strip().lower() for h in header]
     position = {n: i for i, n in reversed(list(enumerate(names)))}  # a name's first column
     found: dict[str, int] = {}
+    unmapped = {f for f, name in columns.items() if not name.strip()}  # FIELD= : the file has no such column
     for field_, name in columns.items():
+        if field_ in unmapped:
+            continue
         if name.strip().lower() not in position:
             raise BadInput(f"{path}:1: no column {name!r} for {field_} (the header has: {_listed(header)})")
         found[field_] = position[name.strip().lower()]
@@ -110,7 +132,7 @@ def map_header(header: list[str], columns: dict[str, str], path: Path) -> dict[s
         for name, i in sorted(position.items(), key=lambda kv: kv[1]):
             key = name.replace(" ", "_")
             known = ALIASES.get(key) if alias else (key if key in FIELDS else None)
-            if known and known not in found and i not in found.values():
+            if known and known not in found and known not in unmapped and i not in found.values():
                 found[known] = i
     count = Counter(names)
     for field_, i in found.items():
@@ -190,8 +212,10 @@ def read_chart_csv(
             if to_parquet is not None:
                 to_parquet.parent.mkdir(parents=True, exist_ok=True)
                 kept = con.execute(f"COPY ({query}) TO {_lit(str(to_parquet))} (FORMAT parquet)").fetchall()[0][0]
-                return ChartCsv(path=path, duplicates=int(total - kept), import_name=name, parquet=to_parquet)
+                return ChartCsv(path=path, duplicates=int(total - kept), import_name=name, parquet=to_parquet,
+                                unknown_kinds=_unknown_kinds(con, col("kind")))
             rows = con.sql(query).to_arrow_table()
+            unknown = _unknown_kinds(con, col("kind"))
         except duckdb.Error as exc:
             if _BAD_ROW in str(exc) and checks is not None:
                 raise BadInput(_first_bad_row(con, path, delim, len(header), checks(source="numbered"))) from None
@@ -201,7 +225,18 @@ def read_chart_csv(
         if to_parquet is not None:
             shutil.rmtree(_spill_dir(to_parquet), ignore_errors=True)
     rows = rows.select(CHART_SCHEMA.names).cast(CHART_SCHEMA)
-    return ChartCsv(path=path, duplicates=int(total - rows.num_rows), import_name=name, table=rows)
+    return ChartCsv(path=path, duplicates=int(total - rows.num_rows), import_name=name, table=rows,
+                    unknown_kinds=unknown)
+
+
+def _unknown_kinds(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, int]:
+    """The kinds as written that ``KINDS`` does not know, with their rows (a file already checked whole)."""
+    if kind == "NULL":
+        return {}
+    found = con.execute(f"""SELECT k, count(*) AS n FROM (SELECT {kind} AS k FROM raw)
+        WHERE k IS NOT NULL AND lower(k) NOT IN ({", ".join(_lit(k) for k in KINDS)})
+        GROUP BY k ORDER BY n DESC, k""").fetchall()
+    return {str(k): int(n) for k, n in found}
 
 
 def _spill_dir(target: Path) -> Path:
@@ -340,8 +375,6 @@ def _why_sql() -> str:
                            "' is not a country (a name, a two- or three-letter code) or ''world'''")),
         (f"year_text IS NOT NULL AND (year IS NULL OR year NOT BETWEEN {YEAR_FIRST} AND {YEAR_LAST})",
          f"'year ' || {_shown_sql('year_text')} || ' is not a year from {YEAR_FIRST} to {YEAR_LAST}'"),
-        (f"kind_text IS NOT NULL AND {_KIND_SQL} IS NULL",
-         f"'kind ' || {_shown_sql('kind_text')} || ' is not one of movie, series, miniseries'"),
         (f"points_text IS NOT NULL AND (points IS NULL OR points > {INT32_MAX})",
          f"'points ' || {_shown_sql('points_text')} || ' is not a whole number from 0 to {INT32_MAX:,}'"),
     ]

@@ -8,7 +8,14 @@ no quoting, ``N/A`` for no season).
 - ``all-weeks-countries.tsv``: country_name, country_iso2, week, category, weekly_rank, show_title,
   season_title, cumulative_weeks_in_top_10.
 - ``most-popular.tsv``: category, rank, show_title, season_title, hours_viewed_first_91_days, runtime,
-  views_first_91_days.
+  views_first_91_days. The older vintage ranked by hours in the first 28 days
+  (``hours_viewed_first_28_days``, no views): read as its own chart ("… (most popular, first 28 days)"),
+  hours known, views unknown.
+
+The per-country file of 2021 named its categories ``Films (English)`` and ``TV (English)`` where later
+files say ``Films`` and ``TV``: one list per country of every language, so they are read as the later
+names and say nothing of language. A per-country file that also has ``(Non-English)`` categories splits
+by language, and its categories are kept as they are. ``NetflixFile.vintage`` says which was read.
 
 ``week`` is the Sunday that ends a Monday–Sunday week. The kind of file is told by its header, so a
 file can be loaded under any name. A row names a show and a season ("Show: Season 2", "Show: Limited
@@ -45,11 +52,15 @@ REQUIRED = {
                "cumulative_weeks_in_top_10"),
     "countries": ("country_iso2", "week", "category", "weekly_rank", "show_title", "season_title",
                   "cumulative_weeks_in_top_10"),
-    "popular": ("category", "rank", "show_title", "season_title", "hours_viewed_first_91_days"),
+    "popular": ("category", "rank", "show_title", "season_title"),
 }
+# The most-popular list's hours column names its window; the window is part of the chart's category.
+POPULAR_HOURS = {"hours_viewed_first_91_days": 91, "hours_viewed_first_28_days": 28}
+# 2021's per-country category names and the names later files use for the same lists.
+COUNTRY_CATEGORIES_2021 = {"Films (English)": "Films", "TV (English)": "TV"}
 CATEGORIES = {"Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)", "Films", "TV"}
 SEASON_NUMBER = re.compile(r"^(?:Season|Series|Part|Volume|Vol\.|Book|Chapter|Collection) (\d{1,3})$", re.IGNORECASE)
-POPULAR_CATEGORY = " (most popular, first 91 days)"
+POPULAR_CATEGORY = " (most popular, first {days} days)"
 WEEK_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -60,6 +71,7 @@ class NetflixFile:
     path: Path
     kind: str
     rows: pa.Table
+    vintage: str = ""  # which vintage of the file was read, in words, for the import's report
 
     @property
     def import_name(self) -> str:
@@ -99,7 +111,7 @@ def file_kind(header: list[str], path: Path) -> str:
     """Which Netflix file a header belongs to; BadInput naming what is missing otherwise."""
     names = set(header)
     kind = ("countries" if "country_iso2" in names else
-            "popular" if "hours_viewed_first_91_days" in names else "global")
+            "popular" if names & POPULAR_HOURS.keys() else "global")
     missing = [c for c in REQUIRED[kind] if c not in names]
     if missing:
         raise BadInput(
@@ -107,6 +119,27 @@ def file_kind(header: list[str], path: Path) -> str:
             f"(expected e.g. {', '.join(REQUIRED['global'])})"
         )
     return kind
+
+
+def popular_window(header: list[str]) -> int:
+    """The days a most-popular file counts hours over (91 today, 28 in the older vintage)."""
+    return next(days for column, days in POPULAR_HOURS.items() if column in header)
+
+
+def vintage(kind: str, header: list[str], categories: set[str]) -> str:
+    """Which vintage of a Netflix file a header and its categories show, in words."""
+    if kind == "popular":
+        days = popular_window(header)
+        views = f"views_first_{days}_days" in header
+        return (f"the most-popular list ranked by the first {days} days: hours"
+                + (" and views" if views else ", no views column (views unknown)"))
+    if kind == "global":
+        return "the weekly global file" + ("" if "weekly_views" in header else
+                                             " from before June 2023: hours, no views column (views unknown)")
+    if categories & COUNTRY_CATEGORIES_2021.keys():
+        return ("the weekly per-country file of 2021: categories 'Films (English)' and 'TV (English)' "
+                "read as 'Films' and 'TV'")
+    return "the weekly per-country file"
 
 
 def show_kind(category: str, season_title: str | None) -> str:
@@ -218,17 +251,23 @@ def parse_file(path: Path, *, fetched_at: datetime | None = None) -> NetflixFile
                 if len(values) < len(header):
                     raise BadInput(f"{where}: {len(values)} fields where the header has {len(header)}")
                 get = lambda name, v=values: v[col[name]].strip() if name in col else ""
-                rows.append(_row(kind, get, where, fetched, path))
+                rows.append(_row(kind, get, where, fetched, path, header))
         except (csv.Error, UnicodeDecodeError) as exc:
             raise BadInput(f"{path}:{reader.line_num}: cannot read the line ({exc})") from None
+    categories = {str(row["category"]) for row in rows}
+    if kind == "countries" and not any("(Non-English)" in c for c in categories):
+        for row in rows:  # 2021's names of the one list per country (see the module docstring)
+            row["category"] = COUNTRY_CATEGORIES_2021.get(str(row["category"]), row["category"])
     _check_duplicates(rows, path)
     _assign_entries(rows)
     for row in rows:
         row.pop("_line", None)
-    return NetflixFile(path=path, kind=kind, rows=rows_to_table(rows, CHART_SCHEMA))
+    return NetflixFile(path=path, kind=kind, rows=rows_to_table(rows, CHART_SCHEMA),
+                       vintage=vintage(kind, header, categories))
 
 
-def _row(kind: str, get, where: str, fetched: datetime, path: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _row(kind: str, get, where: str, fetched: datetime, path: Path,  # type: ignore[no-untyped-def]
+         header: list[str]) -> dict[str, object]:
     category = get("category")
     if category not in CATEGORIES:
         raise BadInput(f"{where}: unknown category {validate.shown(category)} "
@@ -251,10 +290,11 @@ def _row(kind: str, get, where: str, fetched: datetime, path: Path) -> dict[str,
     if kind == "popular":
         rank = _int(get("rank"), "rank", where, low=1, high=10)
         day = validate.day(fetched.date(), "the file's date (most-popular rows are dated by it)", where)
-        row.update(country="world", category=category + POPULAR_CATEGORY, period_start=day, period_end=day,
-                   rank=rank, hours=_float(get("hours_viewed_first_91_days"), "hours_viewed_first_91_days", where),
-                   views=_float(get("views_first_91_days"), "views_first_91_days", where), points=None,
-                   as_of=day, via="netflix:most-popular")
+        days = popular_window(header)
+        hours, views = f"hours_viewed_first_{days}_days", f"views_first_{days}_days"
+        row.update(country="world", category=category + POPULAR_CATEGORY.format(days=days), period_start=day,
+                   period_end=day, rank=rank, hours=_float(get(hours), hours, where),
+                   views=_float(get(views), views, where), points=None, as_of=day, via="netflix:most-popular")
         return row
     week = _week(get("week"), where)
     rank = _int(get("weekly_rank"), "weekly_rank", where, low=1, high=10)
