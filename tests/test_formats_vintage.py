@@ -5,15 +5,18 @@ Every file is written here by hand, in the real format, with made-up figures."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from reelradar.catalog.db import open_catalog
 from reelradar.catalog.imdb_load import ImdbOptions, update_imdb
+from reelradar.cli import app
 from reelradar.cli.charts import _mapping
-from reelradar.config import load_settings
+from reelradar.config import Settings, load_settings
 from reelradar.errors import BadInput
 from reelradar.sources.charts_csv import read_chart_csv
 from reelradar.sources.netflix import parse_file
@@ -153,3 +156,47 @@ def test_update_imdb_prints_ratings_of_titles_left_out_apart(tmp_path: Path) -> 
     assert "left out: 1 adult titles" in out.output
     assert "ratings of titles left out of the build" in out.output
     assert "rating rows of titles left out" not in out.output
+
+
+def popular_91(tmp_path: Path) -> Path:
+    return tsv(tmp_path / "most-popular-91.tsv",
+               "category\trank\tshow_title\tseason_title\thours_viewed_first_91_days\truntime\tviews_first_91_days",
+               "Films (English)\t1\tThe Long Harbour\tN/A\t500000000\t2.0000\t250000000",
+               "TV (English)\t1\tCity of Lanterns\tCity of Lanterns: Season 1\t900000000\t8.0000\t112500000")
+
+
+def popular_rows(s: Settings) -> dict[str, set[tuple[str, str, int | None, int | None]]]:
+    """The catalog's most-popular chart rows, by import: category, title, hours and views."""
+    con = open_catalog(s.catalog_path)
+    try:
+        got = con.execute("SELECT import_name, category, raw_title, hours, views FROM chart_entry "
+                          "WHERE category LIKE '%most popular%'").fetchall()
+    finally:
+        con.close()
+    out: dict[str, set[tuple[str, str, int | None, int | None]]] = {}
+    for name, *row in got:
+        out.setdefault(name, set()).add(tuple(row))  # type: ignore[arg-type]
+    return out
+
+
+def test_both_most_popular_vintages_are_kept_side_by_side(own_demo: Settings, tmp_path: Path) -> None:
+    def load(path: Path) -> dict:  # type: ignore[type-arg]
+        out = CliRunner().invoke(app, ["--data-dir", str(own_demo.data_dir), "update", "netflix", "--from",
+                                       str(path), "--json"])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.output)
+
+    old, new = popular_28(tmp_path), popular_91(tmp_path)
+    assert list(load(old)) == ["netflix-popular-28d"]
+    assert list(load(new)) == ["netflix-popular"]
+    rows = popular_rows(own_demo)
+    assert {r[1] for r in rows["netflix-popular-28d"]} == {"The Long Harbour", "Quiet Orchard", "City of Lanterns"}
+    assert all(r[0].endswith("(most popular, first 28 days)") and r[3] is None for r in rows["netflix-popular-28d"])
+    assert ("Films (English) (most popular, first 91 days)", "The Long Harbour", 500_000_000, 250_000_000) \
+        in rows["netflix-popular"]
+    assert len(rows["netflix-popular"]) == 2
+    staged = own_demo.staged_dir / "chart_entry"
+    assert (staged / "netflix-popular-28d.parquet").is_file() and (staged / "netflix-popular.parquet").is_file()
+    # the 28-day file again: the same rows, and the 91-day list untouched
+    load(old)
+    assert popular_rows(own_demo) == rows

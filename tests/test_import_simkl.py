@@ -1,4 +1,5 @@
-"""Simkl backups (the JSON of /sync/all-items): statuses, ratings on Simkl's scale of 10, ids."""
+"""Simkl backups (the JSON of /sync/all-items, and the CSV of its website): statuses, ratings on Simkl's scale
+of 10, ids."""
 
 from __future__ import annotations
 
@@ -61,3 +62,57 @@ def test_bad_files_are_one_line_and_change_nothing(user_settings: Settings, demo
         import_export(user_settings, "simkl", other, demo_con)
     with UserStore(user_settings.users_path) as store:
         assert store.interactions() == []
+
+
+# -- the website's CSV ------------------------------------------------------------------------------
+
+SIMKL_CSV = SIMKL.parent / "simkl-backup.csv"
+
+
+def test_the_website_csv_is_read_by_the_backup_rules(user_settings: Settings,
+                                                     demo_con: duckdb.DuckDBPyConnection) -> None:
+    report = import_export(user_settings, "simkl", SIMKL_CSV, demo_con)
+    assert sorted((r.action, r.said["title"]) for r in report.rows) == [
+        ("rated", "Ballard"), ("rated", "Heat"), ("rated", "The Big Lebowski"),
+        ("watched", "Ballard"), ("watched", "Bosch"), ("watched", "Heat"), ("watched", "The Big Lebowski"),
+        ("watched", "The Lantern Valley"), ("watchlist", "Amélie"), ("watchlist", "Bosch: Legacy")]
+    assert any("1 title marked watching, on hold or dropped with no episode watched" in n for n in report.notes)
+    heat = next(r for r in report.rows if r.said["title"] == "Heat" and r.action == "watched")
+    assert heat.said["ids"] == {"simkl": "53536", "tmdb_movie": "949", "imdb": "tt0113277"}
+    assert heat.title_id == "tt0113277" and heat.method == "id"
+    with UserStore(user_settings.users_path) as store:
+        items = store.interactions()
+    rated = {i.title_id: (i.rating, i.scale) for i in items if i.action == "rated"}
+    assert rated == {"tt0113277": (8, 10), "tt0118715": (10, 10), "demo:ballard": (9, 10)}
+    # WatchedDate is day first: 14-11-2020 is the 14th of November
+    assert any(i.title_id == "tt0113277" and i.action == "watched" and str(i.at).startswith("2020-11-14 22:31:05")
+               for i in items)
+
+
+def test_a_second_csv_import_changes_nothing(user_settings: Settings,
+                                             demo_con: duckdb.DuckDBPyConnection) -> None:
+    import_export(user_settings, "simkl", SIMKL_CSV, demo_con)
+    again = import_export(user_settings, "simkl", SIMKL_CSV, demo_con)
+    assert (again.counts["new"], again.counts["updated"], again.counts["unchanged"]) == (0, 0, 10)
+
+
+def test_a_broken_csv_is_one_line_and_changes_nothing(user_settings: Settings,
+                                                      demo_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(SIMKL_CSV.read_bytes()[:200])
+    with pytest.raises(BadInput, match=r"cut.csv line 3: \d+ fields where the header has 12") as exc:
+        import_export(user_settings, "simkl", cut, demo_con)
+    assert "\n" not in str(exc.value)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(SIMKL_CSV.read_text(encoding="utf-8").replace(",8,,,949,", ",11,,,949,"), encoding="utf-8")
+    with pytest.raises(BadInput, match="bad.csv line 2: Rating '11' is outside 1–10"):
+        import_export(user_settings, "simkl", bad, demo_con)
+    with UserStore(user_settings.users_path) as store:
+        assert store.interactions() == []
+
+
+def test_the_csv_after_the_json_of_one_account_adds_only_what_the_json_lacks(
+        user_settings: Settings, demo_con: duckdb.DuckDBPyConnection) -> None:
+    import_export(user_settings, "simkl", SIMKL, demo_con)
+    csv = import_export(user_settings, "simkl", SIMKL_CSV, demo_con)
+    assert [r.said["title"] for r in csv.rows if r.change == "new"] == ["The Lantern Valley"]

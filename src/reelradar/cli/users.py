@@ -74,10 +74,10 @@ def import_tvtime(ctx: typer.Context,
 
 @group_command(import_app, "simkl")
 def import_simkl(ctx: typer.Context,
-                 path: Path = typer.Argument(..., help="A Simkl backup: the JSON of /sync/all-items, a folder or "
-                                                       "a ZIP of such files."),
+                 path: Path = typer.Argument(..., help="A Simkl backup: the JSON of /sync/all-items, the CSV of "
+                                                       "Settings > Download backup, a folder or a ZIP of such files."),
                  json: bool = JSON) -> None:
-    """Import a Simkl backup (JSON): completed and begun titles, plan to watch, your ratings."""
+    """Import a Simkl backup (JSON or CSV): completed and begun titles, plan to watch, your ratings."""
     _import(ctx, "simkl", path, json)
 
 

@@ -10,7 +10,8 @@ no quoting, ``N/A`` for no season).
 - ``most-popular.tsv``: category, rank, show_title, season_title, hours_viewed_first_91_days, runtime,
   views_first_91_days. The older vintage ranked by hours in the first 28 days
   (``hours_viewed_first_28_days``, no views): read as its own chart ("… (most popular, first 28 days)"),
-  hours known, views unknown.
+  hours known, views unknown, kept as its own import (``netflix-popular-28d``) beside today's
+  (``netflix-popular``), so loading one never replaces the other.
 
 The per-country file of 2021 named its categories ``Films (English)`` and ``TV (English)`` where later
 files say ``Films`` and ``TV``: one list per country of every language, so they are read as the later
@@ -56,6 +57,7 @@ REQUIRED = {
 }
 # The most-popular list's hours column names its window; the window is part of the chart's category.
 POPULAR_HOURS = {"hours_viewed_first_91_days": 91, "hours_viewed_first_28_days": 28}
+CURRENT_WINDOW = 91  # today's list, kept as import netflix-popular; the 28-day one as netflix-popular-28d
 # 2021's per-country category names and the names later files use for the same lists.
 COUNTRY_CATEGORIES_2021 = {"Films (English)": "Films", "TV (English)": "TV"}
 CATEGORIES = {"Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)", "Films", "TV"}
@@ -72,9 +74,14 @@ class NetflixFile:
     kind: str
     rows: pa.Table
     vintage: str = ""  # which vintage of the file was read, in words, for the import's report
+    window: int = 0  # the days a most-popular file counts hours over (91, or 28 in the older vintage)
 
     @property
     def import_name(self) -> str:
+        """The import the file's rows are kept under. The older most-popular list (28 days) is another
+        chart than today's (91 days): under one name, loading either would replace the other's rows."""
+        if self.kind == "popular" and self.window != CURRENT_WINDOW:
+            return f"netflix-popular-{self.window}d"
         return f"netflix-{self.kind}"
 
 
@@ -263,7 +270,8 @@ def parse_file(path: Path, *, fetched_at: datetime | None = None) -> NetflixFile
     for row in rows:
         row.pop("_line", None)
     return NetflixFile(path=path, kind=kind, rows=rows_to_table(rows, CHART_SCHEMA),
-                       vintage=vintage(kind, header, categories))
+                       vintage=vintage(kind, header, categories),
+                       window=popular_window(header) if kind == "popular" else 0)
 
 
 def _row(kind: str, get, where: str, fetched: datetime, path: Path,  # type: ignore[no-untyped-def]

@@ -19,5 +19,5 @@ EXPORT_KINDS = {
     "trakt": ExportKind("Trakt history (JSON)", (".json", ".zip")),
     "netflix": ExportKind("Netflix viewing activity (CSV)", (".csv",)),
     "tvtime": ExportKind("TV Time data export (ZIP)", (".zip", ".csv")),
-    "simkl": ExportKind("Simkl backup (JSON)", (".json", ".zip")),
+    "simkl": ExportKind("Simkl backup (JSON or CSV)", (".json", ".zip", ".csv")),
 }

@@ -1,6 +1,7 @@
 """What every export reader shares: the row an export becomes (``ImportRow``), the stream of rows
 with its notes (``RowStream``), the rule that picks one row of a fact stated twice (``winners``), and
-the reading of JSON exports (Trakt, Simkl): their files, their ids, their parse errors.
+the files of an export given as a folder, a ZIP or one file (``backup_files``: Trakt, Simkl, TV Time),
+and the reading of JSON exports (Trakt, Simkl): their ids, their parse errors.
 
 Every value passes through ``reelradar.validate``, so nothing the user store cannot hold gets in.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,24 +107,31 @@ def read_json(data: bytes, name: str) -> Any:
     return value
 
 
-def json_files(path: Path, limits: Limits) -> list[tuple[str, bytes]]:
-    """The JSON files of a backup (a folder, a ZIP or one file), read under the limits."""
+def backup_files(path: Path, limits: Limits, suffix: str, keep: Callable[[str], bool] | None = None,
+                 missing: str | None = None) -> list[tuple[str, bytes]]:
+    """The wanted files of an export (a folder, a ZIP or one file), as (the name to show, its bytes), read
+    under the limits. A file is wanted when ``keep`` says so of its name, else when it ends in ``suffix``
+    (one file given alone is read whatever its name, unless ``keep`` refuses it). None wanted: one
+    BadInput line, ``missing`` or 'no JSON files in it' (CSV for a suffix .csv)."""
+    kind = suffix.lstrip(".").upper()
     files: list[tuple[str, bytes]] = []
     if path.is_dir():
         total = 0
-        for p in iter_files(path, ".json"):
-            files.append((str(p), read_file(p, limits)))
-            total += len(files[-1][1])
-            if total > limits.max_total:
-                raise BadInput(f"{path}: more than {limits.max_total:,} bytes of JSON (import_max_mb)")
+        for p in iter_files(path, suffix):
+            if keep is None or keep(p.name):
+                files.append((str(p), read_file(p, limits)))
+                total += len(files[-1][1])
+                if total > limits.max_total:
+                    raise BadInput(f"{path}: more than {limits.max_total:,} bytes of {kind} (import_max_mb)")
     elif path.suffix.lower() == ".zip":
         zr = ZipReader(path, limits)
         try:
-            files = [(f"{path}:{n}", zr.read(n)) for n in zr.names if n.lower().endswith(".json")]
+            files = [(f"{path}:{n}", zr.read(n)) for n in zr.names
+                     if (keep(n) if keep else n.lower().endswith(suffix))]
         finally:
             zr.close()
-    else:
+    elif keep is None or keep(path.name):
         files = [(str(path), read_file(path, limits))]
     if not files:
-        raise BadInput(f"{path}: no JSON files in it")
+        raise BadInput(missing or f"{path}: no {kind} files in it")
     return files

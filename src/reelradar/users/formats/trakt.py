@@ -10,7 +10,7 @@ from typing import Any
 from reelradar import validate
 from reelradar.errors import BadInput
 from reelradar.resolve.link import Record
-from reelradar.users.formats.common import ImportRow, RowStream, json_files, json_id, read_json, whole
+from reelradar.users.formats.common import ImportRow, RowStream, backup_files, json_id, read_json, whole
 from reelradar.users.readers import Limits
 
 TRAKT_KINDS = {"movie": "movie", "show": "series", "season": "series", "episode": "series"}
@@ -52,7 +52,7 @@ def trakt_export(path: Path, limits: Limits) -> RowStream:
     the ratings of episodes and seasons (an episode's rating is not the show's)."""
     parsed: list[tuple[str, list[Any]]] = []
     others: list[str] = []
-    for name, data in json_files(path, limits):
+    for name, data in backup_files(path, limits, ".json"):
         value = read_json(data, name)
         if isinstance(value, list):
             parsed.append((name, value))

@@ -25,8 +25,8 @@ from pathlib import Path
 from reelradar import validate
 from reelradar.errors import BadInput
 from reelradar.resolve.link import Record
-from reelradar.users.formats.common import ImportRow, RowStream, whole
-from reelradar.users.readers import CsvRow, Limits, ZipReader, decode, iter_files, read_csv, read_file
+from reelradar.users.formats.common import ImportRow, RowStream, backup_files, whole
+from reelradar.users.readers import CsvRow, Limits, decode, read_csv
 
 # Each file read, under its name made plain (lower case, letters and digits only: TV Time has spelt
 # them with hyphens and underscores), with the columns read from it.
@@ -71,26 +71,10 @@ def plain(name: str) -> str:
 
 def _tables(path: Path, limits: Limits) -> dict[str, tuple[str, list[CsvRow]]]:
     """The export's files that hold a history: plain name → (the name to show, its rows)."""
-    texts: list[tuple[str, str, bytes]] = []  # plain name, shown name, bytes
-    if path.is_dir():
-        total = 0
-        for p in iter_files(path, ".csv"):
-            if plain(p.name) in FILES:
-                texts.append((plain(p.name), str(p), read_file(p, limits)))
-                total += len(texts[-1][2])
-                if total > limits.max_total:
-                    raise BadInput(f"{path}: more than {limits.max_total:,} bytes of CSV (import_max_mb)")
-    elif path.suffix.lower() == ".zip":
-        zr = ZipReader(path, limits)
-        try:
-            texts = [(plain(n), f"{path}:{n}", zr.read(n)) for n in zr.names if plain(n) in FILES]
-        finally:
-            zr.close()
-    elif plain(path.name) in FILES:
-        texts = [(plain(path.name), str(path), read_file(path, limits))]
-    if not texts:
-        raise BadInput(f"{path}: no TV Time export files in it (expected {EXPECTED}, in the ZIP TV Time sent "
-                       "or its unpacked folder)")
+    files = backup_files(path, limits, ".csv", lambda n: plain(n) in FILES,
+                         f"{path}: no TV Time export files in it (expected {EXPECTED}, in the ZIP TV Time sent "
+                         "or its unpacked folder)")
+    texts = [(plain(name.removeprefix(f"{path}:")), name, data) for name, data in files]  # a ZIP's member by its name
     return {key: (name, read_csv(decode(data, name), name, FILES[key], REQUIRED.get(key, ("number",)),
                                  limits.max_rows)[1]) for key, name, data in texts}
 
