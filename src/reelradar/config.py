@@ -6,11 +6,20 @@ Every key is documented in ``docs/config.md`` (a test checks that the two agree)
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,10 +28,63 @@ from pydantic_settings import (
 )
 
 from reelradar.errors import BadInput
+from reelradar.validate import is_country_code
 
 APP = "reelradar"
 # The notices `reelradar notify` can look for (story/notify.py builds each).
 NOTICE_RULES = ("arrived", "season", "breakout", "leaving")
+
+
+# The modes a saved list may use: those of `reelradar picks` (analytics/picks.py MODES; a test holds the
+# two equal, as picks imports this module and cannot be imported by it).
+ListMode = Literal["radar", "top", "hot"]
+LIST_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # a list's name is part of its URL
+LIST_MAX = 1000  # most titles in one saved list: the lists feed media tools, not a catalog dump
+
+
+class ListDefinition(BaseModel):
+    """A saved query of ``[lists.NAME]``: the picks of ``mode`` after the filters, at most ``limit``.
+    Kind, genre and services are checked against the catalog when the list is read (analytics/lists.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: ListMode = "radar"
+    kind: str | None = None
+    genre: str | None = None
+    decade: int | None = Field(default=None, ge=1870, le=2200)
+    year_from: int | None = Field(default=None, ge=1870, le=2200)
+    year_to: int | None = Field(default=None, ge=1870, le=2200)
+    services: list[str] | Literal["profile"] = Field(default_factory=list)
+    country: str | None = None
+    limit: int = Field(default=50, ge=1, le=LIST_MAX)
+
+    @field_validator("services", mode="before")
+    @classmethod
+    def _services(cls, value: object) -> object:
+        if isinstance(value, str) and value != "profile":
+            raise ValueError('give a list of service names, or "profile" for the profile\'s own services')
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is not None and not is_country_code(value.strip().upper()):
+            raise ValueError("country must be a two-letter code such as US or DE")
+        return value.strip().upper() if value else None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ListDefinition:
+        if self.decade is not None and (self.decade % 10 or self.year_from is not None or self.year_to is not None):
+            raise ValueError("decade is a year ending in 0 (e.g. 1990), given without year_from and year_to")
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
+        if self.country and not self.services:
+            raise ValueError('country narrows the services: give services (or services = "profile") with it')
+        return self
+
+    def years(self) -> tuple[int | None, int | None]:
+        """The first and last year of release asked for (a decade is its ten years)."""
+        return (self.decade, self.decade + 9) if self.decade is not None else (self.year_from, self.year_to)
 
 
 def default_config_file() -> Path:
@@ -222,6 +284,22 @@ class Settings(BaseSettings):
     notify_days: int = Field(
         default=7, ge=1, le=366, description="Days back (and, for leaving and seasons, ahead) `reelradar notify` looks."
     )
+
+    # saved lists (analytics/lists.py): served at /lists/NAME.json, .txt and .csv, printed by `reelradar list`
+    lists: dict[str, ListDefinition] = Field(
+        default_factory=dict,
+        description="Saved lists, one [lists.NAME] table each: mode, kind, genre, decade or year_from/year_to, "
+        "services (or \"profile\"), country and limit; served for Radarr, Sonarr and Kometa (docs/lists.md).",
+    )
+
+    @field_validator("lists")
+    @classmethod
+    def _list_names(cls, value: dict[str, ListDefinition]) -> dict[str, ListDefinition]:
+        bad = [name for name in value if not LIST_NAME.fullmatch(name)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a list name: use lower-case letters, digits, - and _ (it is part "
+                             "of the list's URL)")
+        return value
 
     @field_validator("country")
     @classmethod

@@ -58,7 +58,7 @@ class SecurityHeaders:
 def create_app(settings: Settings) -> FastAPI:
     """The app over ``settings.data_dir``: its catalog (reopened when a rebuild swaps it), its user store,
     its local token (created on the first start) and its sign-in codes (none until one is issued)."""
-    from reelradar.api import more_routes, routes, signin, story_routes, user_routes
+    from reelradar.api import list_routes, more_routes, routes, signin, story_routes, user_routes
     from reelradar.web import pages, story_pages
 
     app = FastAPI(
@@ -86,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
                        dependencies=known)
     app.include_router(user_routes.router, prefix=API_PREFIX, tags=["you"], dependencies=known)
     app.include_router(story_routes.router, prefix=API_PREFIX, tags=["stories"], dependencies=known)
+    app.include_router(list_routes.router, tags=["lists"], dependencies=known)  # short URLs for media tools
     static = resources.files("reelradar.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     pages.install(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reelradar.cli import (
     charts,  # noqa: F401  (registers update netflix, import chart, charts, chart-history)
     imdb,  # noqa: F401  (registers update imdb, search)
+    lists,  # noqa: F401  (registers lists, list)
     notify,  # noqa: F401  (registers notify)
     recommend,  # noqa: F401  (registers like, recommend, eval)
     serve,  # noqa: F401  (registers commands)

@@ -24,7 +24,7 @@ HELP_PANELS: dict[str, tuple[str, ...]] = {
                                 "new-on-services", "charts", "chart-history", "universe", "why"),
     "Your history and profile": ("profile", "import", "rematch", "why-match", "link", "unlink"),
     "Sources and catalog": ("demo", "update", "eval"),
-    "Server": ("serve",),
+    "Server": ("serve", "lists", "list"),
     "Notices": ("notify",),
 }
 OTHER_PANEL = "Other commands"
