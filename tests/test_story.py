@@ -201,6 +201,11 @@ def test_if_you_liked_comes_from_the_history_and_never_from_a_low_rating(
     disliked = history_marks([Interaction("rated", "demo:bosch", rating=3, scale=10)])
     section = next(s for s in ballard(demo_con, demo_settings, history=disliked).sections if s.key == "liked")
     assert [s.text for s in section.sentences] == ["For fans of crime and drama series."]
+    # watched after a 2/10: the rating decides, so Bosch is still not a title the reader liked
+    watched = history_marks([Interaction("rated", "demo:bosch", rating=2, scale=10),
+                             Interaction("watched", "demo:bosch")])
+    section = next(s for s in ballard(demo_con, demo_settings, history=watched).sections if s.key == "liked")
+    assert not any("Bosch" in s.text for s in section.sentences)
 
 
 def test_services_elsewhere_and_unknown_title(demo_con: duckdb.DuckDBPyConnection, demo_settings: Settings) -> None:

@@ -1,5 +1,6 @@
 """Content-based recommendations over the content index: "more like this" for a seed title, and a
-taste profile (the weighted sum of the feature rows of a person's titles) for "for you".
+taste profile (the weighted sum of the feature rows of the titles a person liked, less ``DISLIKE_SHARE``
+of that of the titles they disliked: recommend/opinion.py says which are which) for "for you".
 
 Scores come from posting lists (the index's columns) of the seed's or the profile's features, plus
 era and kind compared through small lookup tables, so a call costs the length of those lists, not
@@ -29,6 +30,10 @@ from reelradar.recommend.features import (
 )
 
 INDEX_FORMAT = 2
+# A disliked title takes this share of its likeness from every candidate, where a liked one of the same
+# weight gives all of it: one dislike says less of what to avoid (one film of a director) than a like
+# says of what to seek.
+DISLIKE_SHARE = 0.5
 YEARS = np.arange(YEAR_FIRST, YEAR_LAST + 1, dtype=np.float32)
 _LOADED: dict[Path, tuple[str, ContentIndex]] = {}
 
@@ -130,8 +135,10 @@ class ContentModel(Recommender):
         scores += np.asarray(self.index.columns[:, row.indices] @ row.data).ravel()
         return scores
 
-    def profile(self, positions: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """A taste profile: the strongest features of the weighted sum of the titles' rows."""
+    def profile(self, positions: np.ndarray, weights: np.ndarray,
+                total: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """A taste profile: the strongest features of the weighted sum of the titles' rows, divided by
+        ``total`` (default: the sum of the weights' sizes)."""
         if len(positions) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         rows = self.index.matrix[positions]
@@ -139,18 +146,25 @@ class ContentModel(Recommender):
         # sum over the few features these rows use, never over the whole feature space
         feats, where = np.unique(rows.indices, return_inverse=True)
         summed = np.bincount(where, weights=rows.data * np.repeat(weights, per_row), minlength=len(feats)).astype(float)
-        summed /= max(float(np.abs(weights).sum()), 1e-9)
+        summed /= max(float(np.abs(weights).sum()) if total is None else total, 1e-9)
         keep = np.flatnonzero(summed)
         if len(keep) > self.profile_features:
             keep = np.sort(keep[np.argpartition(-np.abs(summed[keep]), self.profile_features - 1)[: self.profile_features]])
         return feats[keep].astype(np.int64), summed[keep]
 
     def for_history(self, positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Affinity of every catalog title to a person's weighted history (catalog positions)."""
-        feats, vals = self.profile(positions, weights)
+        """Affinity of every catalog title to a person's weighted history (catalog positions): the
+        profile of the liked titles (positive weights), less ``DISLIKE_SHARE`` of the profile of the
+        disliked ones (negative weights), both over the whole history's weight so each title counts as
+        much as its weight says; era and kind compare with the liked titles only."""
+        like, dislike = weights > 0, weights < 0
+        total = float(np.abs(weights).sum())
         scores = self._dense(*self._tables(positions, weights))
-        if len(feats):
-            scores += np.asarray(self.index.columns[:, feats] @ vals.astype(np.float32)).ravel()
+        for chosen, sign in ((like, 1.0), (dislike, -DISLIKE_SHARE)):
+            if chosen.any():
+                feats, vals = self.profile(positions[chosen], np.abs(weights[chosen]), total)
+                if len(feats):
+                    scores += sign * np.asarray(self.index.columns[:, feats] @ vals.astype(np.float32)).ravel()
         return scores
 
     # -- the common interface ----------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 For "more like this": what a candidate shares with the seed, strongest first (universe and
 relations, characters with their actors, source material and author, people, genres, words of the
-overview, era). For "for you": which of the person's titles it resembles and why, and the scores.
+overview, era). For "for you": which of the titles the person liked it resembles and why (never one they
+rated low: recommend/opinion.py decides), the disliked one that pulled it down, and the scores.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 
 from reelradar.analytics.explain import LITTLE_KNOWN, WIDELY_KNOWN
 from reelradar.model import Reason
+from reelradar.recommend.content import DISLIKE_SHARE
 from reelradar.recommend.features import BLOCKS, ROLES, ContentIndex
 from reelradar.users.actions import rating_words
 
@@ -18,6 +20,7 @@ RELATION_WORDS = {
     "spin_off_of": "spin-off of", "sequel_of": "sequel to", "prequel_of": "prequel to", "remake_of": "remake of",
     "same_universe": "set in the same universe as",
 }
+AGAINST_SHOWN = 0.25  # "…: less of this" shown from this share of the closest liked title's lift
 ROLE_WORDS = {"director": "directed by", "creator": "created by", "writer": "written by", "producer": "produced by",
               "author": "from a work by"}
 
@@ -171,24 +174,48 @@ def history_words(action: str, rating: float | None, scale: float | None) -> str
         action, f"you {action} it")
 
 
+def against_words(name: str, action: str, rating: float | None, scale: float | None) -> str:
+    """How the person turned against a title: 'you rated Lost Highway 2/10', 'you dismissed Cats'."""
+    if action == "rated" and rating is not None:
+        return f"you rated {name} {rating_words(rating, scale)}"
+    return f"you {action} {name}"
+
+
 def because_reasons(index: ContentIndex, history: dict[int, float], words: dict[int, str],
-                    cands: list[int]) -> dict[int, list[Reason]]:
+                    cands: list[int], against: dict[int, str] | None = None) -> dict[int, list[Reason]]:
     """For-you: for each candidate, the two liked titles of the person's it resembles most, with what
-    they share (one sparse product for all candidates)."""
-    liked = sorted(p for p, w in history.items() if w > 0)
+    they share (one sparse product for all candidates); never a disliked or neutral title (weight ≤ 0).
+
+    ``against`` (a disliked title's position → 'you rated Lost Highway 2/10') adds '…: less of this'
+    where a disliked title moved the candidate down by at least ``AGAINST_SHOWN`` of what its closest
+    liked title lifted it (or at all, when no liked title is like it)."""
     out: dict[int, list[Reason]] = {c: [] for c in cands}
-    if not liked or not cands:
+    if not cands:
         return out
-    pos = np.asarray(liked, dtype=np.int64)
-    wts = np.asarray([history[p] for p in liked])
-    sims = (index.matrix[pos] @ index.matrix[np.asarray(cands, dtype=np.int64)].T).toarray() * wts[:, None]
-    for j, cand in enumerate(cands):
-        for k in np.lexsort((pos, -sims[:, j]))[:2]:
-            if sims[k, j] <= 0:
-                break
-            h = int(pos[k])
-            shared = like_reasons(index, h, cand, limit=2)
-            detail = "; ".join(r.text for r in shared)
-            out[cand].append(Reason(f"like {index.names[h]} ({words.get(h, 'in your history')})"
-                                    + (f": {detail}" if detail else ""), "taste", shared[0].source if shared else None))
+    cand_rows = index.matrix[np.asarray(cands, dtype=np.int64)].T
+    liked = sorted(p for p, w in history.items() if w > 0)
+    best_lift = np.zeros(len(cands))
+    if liked:
+        pos = np.asarray(liked, dtype=np.int64)
+        wts = np.asarray([history[p] for p in liked])
+        sims = (index.matrix[pos] @ cand_rows).toarray() * wts[:, None]
+        best_lift = sims.max(axis=0)
+        for j, cand in enumerate(cands):
+            for k in np.lexsort((pos, -sims[:, j]))[:2]:
+                if sims[k, j] <= 0:
+                    break
+                h = int(pos[k])
+                shared = like_reasons(index, h, cand, limit=2)
+                detail = "; ".join(r.text for r in shared)
+                out[cand].append(Reason(f"like {index.names[h]} ({words.get(h, 'in your history')})"
+                                        + (f": {detail}" if detail else ""), "taste",
+                                        shared[0].source if shared else None))
+    disliked = sorted(p for p in (against or {}) if history.get(p, 0.0) < 0)
+    if disliked and against:
+        pos = np.asarray(disliked, dtype=np.int64)
+        pull = (index.matrix[pos] @ cand_rows).toarray() * (DISLIKE_SHARE * -np.asarray([history[p] for p in disliked]))[:, None]
+        for j, cand in enumerate(cands):
+            k = int(np.lexsort((pos, -pull[:, j]))[0])
+            if pull[k, j] > 0 and pull[k, j] >= AGAINST_SHOWN * best_lift[j]:
+                out[cand].append(Reason(f"{against[int(pos[k])]}: less of this", "taste"))
     return out

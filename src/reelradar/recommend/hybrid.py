@@ -19,7 +19,7 @@ from reelradar.recommend.base import (
     history_from_row,
     top_n,
 )
-from reelradar.recommend.content import ContentModel
+from reelradar.recommend.content import DISLIKE_SHARE, ContentModel
 from reelradar.recommend.ease import EASE
 from reelradar.recommend.features import ContentIndex
 from reelradar.recommend.itemknn import ItemKNN
@@ -99,7 +99,10 @@ class ForYou(Recommender):
         mask = query.allowed
         out = {"content": _scaled(self.content.score(query), mask), "acclaim": idx.acclaim_or_zero}
         if self.knn is not None and self.cf_align is not None:
-            hist = {self.cf_of_catalog[p]: w for p, w in query.history.items() if p in self.cf_of_catalog}
+            # ItemKNN's score is linear in the weights: a disliked title scaled down to DISLIKE_SHARE takes
+            # that share of its neighbours' support away, as in the content profile
+            hist = {self.cf_of_catalog[p]: w if w > 0 else DISLIKE_SHARE * w
+                    for p, w in query.history.items() if p in self.cf_of_catalog}
             cf = self.knn.score(Query(history=hist)) if hist else np.zeros(len(self.cf_align))
             full = np.zeros(len(idx), dtype=np.float32)
             ok = self.cf_align >= 0

@@ -21,16 +21,21 @@ from reelradar.errors import BadInput
 from reelradar.model import Interaction, Reason
 from reelradar.recommend.base import Interactions, Query, Recommendation
 from reelradar.recommend.content import ContentModel, load_index
-from reelradar.recommend.explain import because_reasons, history_words, like_reasons, score_reason
+from reelradar.recommend.explain import (
+    against_words,
+    because_reasons,
+    history_words,
+    like_reasons,
+    score_reason,
+)
 from reelradar.recommend.features import BLOCKS, NOT_RECOMMENDED, ContentIndex
 from reelradar.recommend.hybrid import Blend, ForYou, ModeRules
 from reelradar.recommend.itemknn import ItemKNN
 from reelradar.recommend.movielens import load_links, load_ratings, with_catalog_ids
+from reelradar.recommend.opinion import opinion_of, opinions_by
 from reelradar.users.actions import history_marks
 
 SEEN = ("rated", "watched", "liked")
-ACTION_WEIGHT = {"liked": 1.0, "watchlist": 0.5, "watched": 0.3, "dismissed": -0.5}
-LIKED_FROM = 0.7  # a rating counts as liked from 70% of its scale up: 3.5★ of 5, 7/10
 
 
 def filter_mask(index: ContentIndex, filters: Filters | None) -> np.ndarray | None:
@@ -107,41 +112,38 @@ class History:
     weights: dict[int, float] = field(default_factory=dict)
     exclude: set[int] = field(default_factory=set)
     words: dict[int, str] = field(default_factory=dict)
+    against: dict[int, str] = field(default_factory=dict)  # disliked: 'you rated Lost Highway 2/10'
     unmatched: int = 0
 
 
-def interaction_weight(i: Interaction) -> float:
-    """How much an interaction says the person likes the title (-1..1). Ratings: below 60% of the scale
-    is disliked, from 60% to ``LIKED_FROM`` (3 to 3.5★) neutral, liked from there up (most people rate
-    what they chose to watch above the middle); no scale: treated as watched."""
-    if i.action == "rated" and i.rating is not None and i.scale:
-        share = i.rating / i.scale
-        if 0.6 <= share < LIKED_FROM:
-            return 0.0
-        return float(np.clip((share - 0.6) / 0.4, -1.0, 1.0))
-    return ACTION_WEIGHT.get(i.action, 0.3)
+def interaction_weight(i: Interaction, points: dict[float, float] | None = None) -> float:
+    """How much an interaction says the person likes the title (-1..1), a rating read against the
+    person's ``midpoints`` (None: of someone with no other ratings); the rule is recommend/opinion.py's."""
+    return opinion_of(i, points).weight
 
 
 def history_of(index: ContentIndex, interactions: list[Interaction]) -> History:
-    """Map interactions to catalog positions. A title's latest rating decides what it says of the
-    person's taste, whatever else they did with it (a 2.5★ film watched again is still not liked); else
-    its latest interaction; a dismissal always stays excluded."""
+    """Map interactions to catalog positions, each title weighed by what it says of the person's taste
+    (``opinions``: its latest rating on the person's own scale, else its latest interaction); every title
+    of the history stays excluded, whatever it says."""
     h = History()
-    rated: set[int] = set()
-    for it in interactions:
+
+    def position(it: Interaction) -> int | None:
         tid = it.title_id or it.xids.get("imdb")
-        pos = index.pos.get(tid) if tid else None
+        return index.pos.get(tid) if tid else None
+
+    for it in interactions:
+        pos = position(it)
         if pos is None:
             h.unmatched += 1
-            continue
-        h.exclude.add(pos)  # seen, dismissed or already on the watchlist: never recommended again
-        is_rating = it.action == "rated" and it.rating is not None and bool(it.scale)
-        if pos in rated and not is_rating:
-            continue
-        if is_rating:
-            rated.add(pos)
-        h.weights[pos] = interaction_weight(it)
-        h.words[pos] = history_words(it.action, it.rating, it.scale)
+        else:
+            h.exclude.add(pos)  # seen, dismissed or already on the watchlist: never recommended again
+    for pos, said in opinions_by(interactions, position).items():
+        i = said.interaction
+        h.weights[pos] = said.weight
+        h.words[pos] = history_words(i.action, i.rating, i.scale)
+        if said.disliked:
+            h.against[pos] = against_words(str(index.names[pos]), i.action, i.rating, i.scale)
     return h
 
 
@@ -348,7 +350,7 @@ def recommend_for(con: duckdb.DuckDBPyConnection, settings: Settings, interactio
     found = model.recommend(query, limit)
     parts = model.last_parts
     out = []
-    because = because_reasons(index, history.weights, history.words, [i for i, _ in found])
+    because = because_reasons(index, history.weights, history.words, [i for i, _ in found], history.against)
     for i, s in found:
         reasons = because[i]
         if model.knn is not None and "collaborative" in parts and parts["collaborative"][i] > 0:

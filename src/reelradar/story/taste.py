@@ -1,10 +1,10 @@
 """Does a title match a person's taste? The notice rule ``breakout`` (story/notify.py) asks it of each title
 breaking out in the charts.
 
-Taste is what the recommenders read from a history (recommend/service.py): a title's latest rating
-decides what it says, a rating from ``LIKED_FROM`` of its scale up (3.5★ of 5, 7/10) is liked, so is
-"liked", and "watched" counts a little; a watchlist entry is not taste (not yet seen), a dismissal or a low
-rating is against it. A breakout matches when it shares with one of those titles what the content
+Taste is what the recommenders read from a history (recommend/opinion.py): a title's latest rating
+decides what it says, a rating is liked when it is at or above the person's own midpoint on its scale and
+above the scale's middle, so is "liked", and "watched" counts a little; a watchlist entry is not taste
+(not yet seen), a dismissal, a neutral or a low rating never makes a title one they liked. A breakout matches when it shares with one of those titles what the content
 recommender compares titles on (recommend/features.py): its universe (a relation between the two, or to
 one title both relate to), a person (a creator, director, writer or author of the source, or an actor
 billed in the first ``LEAD_BILLING`` of both), or at least two genres (one, when the breakout has only
@@ -22,7 +22,7 @@ import duckdb
 from reelradar.catalog.people import PEOPLE_OF_C
 from reelradar.model import Interaction
 from reelradar.recommend.explain import history_words
-from reelradar.recommend.service import interaction_weight
+from reelradar.recommend.opinion import Opinion, opinions
 from reelradar.story.context import LINEAGE
 from reelradar.story.facts import (
     CreditRow,
@@ -45,19 +45,13 @@ MAX_LIKED = 2  # liked titles named per notice
 
 def liked_titles(history: YourHistory) -> dict[str, Interaction]:
     """The titles of ``history`` that say the person likes them, each by the interaction that decides it
-    (oldest first: a title's latest rating wins over anything else done with it, as recommend/ reads it)."""
-    decided: dict[str, Interaction] = {}
-    rated: set[str] = set()
-    for i in history.interactions:
-        if not i.title_id:
-            continue
-        is_rating = i.action == "rated" and i.rating is not None and bool(i.scale)
-        if i.title_id in rated and not is_rating:
-            continue
-        if is_rating:
-            rated.add(i.title_id)
-        decided[i.title_id] = i
-    return {t: i for t, i in decided.items() if i.action != "watchlist" and interaction_weight(i) > 0}
+    (oldest first: a title's latest rating wins over anything else done with it, and is read on the
+    person's own scale, as recommend/ reads it)."""
+    return {t: o.interaction for t, o in _liked(history).items()}
+
+
+def _liked(history: YourHistory) -> dict[str, Opinion]:
+    return {t: o for t, o in opinions(history.interactions).items() if o.liked and o.interaction.action != "watchlist"}
 
 
 @dataclass
@@ -69,19 +63,20 @@ class Shared:
     relations: list[tuple[str, str, str, str, Any]] = field(default_factory=list)  # src, dst, kind, source, fetched
     people: list[tuple[CreditRow, CreditRow]] = field(default_factory=list)  # (candidate's, liked title's)
     genres: list[str] = field(default_factory=list)
+    weight: float = 0.0  # how much the person liked it (recommend/opinion.py)
 
     def strength(self) -> tuple[int, int, int, float]:
-        return (bool(self.relations), len(self.people), len(self.genres), interaction_weight(self.interaction))
+        return (bool(self.relations), len(self.people), len(self.genres), self.weight)
 
 
 def taste_matches(con: duckdb.DuckDBPyConnection, history: YourHistory, t: TitleRow) -> list[Shared]:
     """The liked titles ``t`` matches, strongest first (universe, then people, then genres, then how much
     the person liked it), at most ``MAX_LIKED``; empty when it matches none."""
-    liked = {k: v for k, v in liked_titles(history).items() if k != t.id}
+    liked = {k: v for k, v in _liked(history).items() if k != t.id}
     if not liked:
         return []
     rows = title_rows(con, list(liked))
-    found = {tid: Shared(rows[tid], liked[tid]) for tid in liked if tid in rows}
+    found = {tid: Shared(rows[tid], liked[tid].interaction, weight=liked[tid].weight) for tid in liked if tid in rows}
     need = min(2, len(t.genres))
     for s in found.values():
         s.genres = [g for g in t.genres if g in s.liked.genres] if need else []

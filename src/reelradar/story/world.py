@@ -23,7 +23,7 @@ from reelradar.story.facts import (
     years,
 )
 from reelradar.story.model import Section, Sentence
-from reelradar.users.actions import SEEN
+from reelradar.story.taste import liked_titles
 
 
 def universe_section(ctx: Context) -> Section | None:
@@ -113,16 +113,11 @@ def _streams(ctx: Context, others: list[TitleRow]) -> list[Sentence]:
     return out
 
 
-def liked_it(i: Any) -> bool:
-    """Seen, liked or rated at least 70% of its scale: a low rating is never 'you liked it'."""
-    if i.action == "rated":
-        return i.rating is not None and i.rating >= 0.7 * (i.scale or 10)
-    return i.action in (*SEEN, "liked") and i.action != "rated"
-
-
 def liked_section(ctx: Context) -> Section | None:
     p, t, book = ctx.p, ctx.t, ctx.book
-    mine = [i for i in ctx.history.interactions if i.title_id and i.title_id != t.id and liked_it(i)]
+    # what the person likes by the rule of recommend/opinion.py: a low rating is never "you liked it", and a
+    # title's latest rating decides over having watched it
+    mine = [i for tid, i in liked_titles(ctx.history).items() if tid != t.id]
     rows = title_rows(ctx.con, list(dict.fromkeys(i.title_id for i in mine if i.title_id)))
     family = ctx.family
     ours = set(t.genres)
