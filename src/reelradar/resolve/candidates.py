@@ -35,7 +35,8 @@ CANONICAL_PREFIXES = tuple(f"{p}:" for p in CANONICAL_PREFIXES_SOURCE)
 
 
 def xid_source(name: str) -> str:
-    return XID_ALIASES.get(name.lower(), name.lower())
+    low = name.lower()
+    return XID_ALIASES.get(low, low)
 
 
 @dataclass

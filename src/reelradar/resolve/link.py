@@ -162,8 +162,8 @@ class Resolver:
             return Match(None, NONE, None, "none", f"the record has none: it needs {missing}")
         kind = _kind_hint(record)
         year = _year_hint(record)
-        cands = self.candidates(record, names, year, kind)
         absent = self.absent_ids(record)
+        cands = self.candidates(record, names, year, kind, absent)
         ruled_out = [c for c in cands if self._has_other_id(c, absent)]
         cands = [c for c in cands if c not in ruled_out]
         if not cands:
@@ -209,15 +209,17 @@ class Resolver:
         result.runner_up = runner
         return result
 
-    def candidates(self, record: Record, names: list[str], year: int | None, kind: str | None) -> list[Candidate]:
+    def candidates(self, record: Record, names: list[str], year: int | None, kind: str | None,
+                   absent: dict[str, str] | None = None) -> list[Candidate]:
         """The catalog titles sharing a key with any of the record's names, in its kind group and year;
-        when none does, those a name one letter off from the record's would find (``respelled``)."""
+        when none does, those a name one letter off from the record's would find (``respelled``).
+        ``absent``: the record's ``absent_ids``, when the caller has them already."""
         seen: dict[str, Candidate] = {}
         for name in names:
             for cand in self.index.block(normalize(name), year, kind):
                 seen.setdefault(cand.id, cand)
         # respelling is no use to a record whose own id rules out every title carrying another of its source
-        if not seen and not self.absent_ids(record):
+        if not seen and not (self.absent_ids(record) if absent is None else absent):
             for name in names:
                 for cand in self.index.near(normalize(name), year, kind):
                     seen.setdefault(cand.id, cand)

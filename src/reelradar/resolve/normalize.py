@@ -92,9 +92,15 @@ def fold(text: str) -> str:
 def _fold_lowered(text: str) -> str:
     """``fold`` of a text already lowered and translated."""
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = _without_marks(text).lower()
+        if not text.isascii():  # a compatibility form may be a capital or a special letter: '𝚨' is 'Α', '𐞃' 'æ'
+            text = _without_marks(text.translate(_SPECIAL)).lower()
     # "Ocean's" and "Oceans" agree: an apostrophe joins, it does not separate
     return " ".join(_NON_WORD.sub(" ", text.replace("'", "")).replace("_", " ").split())
+
+
+def _without_marks(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _spelled_number(word: str) -> str | None:
@@ -111,7 +117,8 @@ def _spelled_number(word: str) -> str | None:
 
 def _plain_words(text: str) -> list[str]:
     """The folded words, leading articles dropped (one word is kept)."""
-    words = _fold_lowered(ELIDED.sub("", text.lower().translate(_SPECIAL).strip())).split()
+    text = text.lower().translate(_SPECIAL).strip()
+    words = _fold_lowered(ELIDED.sub("", text) if "'" in text else text).split()
     while len(words) > 1 and words[0] in ARTICLES:
         words = words[1:]
     return words
@@ -174,6 +181,23 @@ class Normalized:
         return tuple(dict.fromkeys([*(k.replace(" ", "") for k in self.keys), *([self.letters] if self.letters else [])]))
 
 
+def _may_end_in_season(text: str) -> bool:
+    """Whether ``SEASON_SUFFIX`` can match: the text ends in a number of one or two digits, but for a
+    bracket and spaces. Most titles do not, and the pattern is slow to say so."""
+    tail = text.rstrip()
+    if tail.endswith((")", "]")):
+        tail = tail[:-1].rstrip()
+    n = 0
+    while n < 3 and n < len(tail) and tail[-1 - n].isdecimal():  # what \d reads: any decimal digit
+        n += 1
+    return 1 <= n <= 2
+
+
+def _may_have_subtitle(text: str) -> bool:
+    """Whether ``SUBTITLE`` can split the text: it has a colon, a dash or an "or"."""
+    return ":" in text or "-" in text or "–" in text or "—" in text or "or" in text.lower()
+
+
 @lru_cache(maxsize=65536)
 def normalize(title: str) -> Normalized:
     """Split ``title`` into its normalised key, main-title key, bracketed year, season number and the
@@ -183,7 +207,7 @@ def normalize(title: str) -> Normalized:
     m = BRACKETED_YEAR.search(text)
     if m:
         year, text = int(m.group(1)), text[: m.start()]
-    m = SEASON_SUFFIX.search(text)
+    m = SEASON_SUFFIX.search(text) if _may_end_in_season(text) else None
     if m and m.start() > 0:
         season, text = int(m.group(1) or m.group(2)), text[: m.start()]
     m = TRAILING_ARTICLE.search(text)
@@ -201,9 +225,9 @@ def normalize(title: str) -> Normalized:
         if named and not EDITION.match(named) and len(fold(named).replace(" ", "")) >= 3:
             alt = named
     plain = _plain_words(text)
-    colon = OR_SUBTITLE.sub(": ", text)
+    colon = OR_SUBTITLE.sub(": ", text) if "or" in text.lower() else text
     key = _read_words(plain if colon == text else _plain_words(colon))
-    parts = SUBTITLE.split(before, maxsplit=1)
+    parts = SUBTITLE.split(before, maxsplit=1) if _may_have_subtitle(before) else [before]
     main = _words(parts[0]) if len(parts) > 1 or before != text else key
     if not main:
         main = key

@@ -220,7 +220,8 @@ def _csv_values(reader: Any, name: str, width: int, pos: dict[str, int], max_row
     count = 0
     try:
         for raw in reader:
-            if not raw or all(not v.strip() for v in raw):
+            # a blank line, or one of empty fields; most rows start with a value, so that is looked at first
+            if not raw or (not raw[0].strip() and not "".join(raw).strip()):
                 continue
             if len(raw) != width:
                 raise BadInput(f"{name} line {reader.line_num}: {len(raw)} fields where the header has "

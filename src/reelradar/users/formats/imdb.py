@@ -20,6 +20,8 @@ from reelradar.users.readers import UTF8, CsvRow, Limits, csv_rows, encoding_nam
 
 def _names(text: str, what: str, where: str) -> list[str]:
     """A comma-separated list of names (IMDb's Directors), each checked as a text."""
+    if not text:
+        return []
     return [validate.text(d.strip(), what, where) for d in text.split(",") if d.strip()]
 
 
