@@ -19,7 +19,7 @@ import pytest
 
 from reelradar.config import Settings, load_settings
 from reelradar.errors import BadInput
-from reelradar.users.imports import ImportReport, import_export
+from reelradar.users.imports import ImportReport, import_export, rematch
 from reelradar.users.store import UserStore
 
 WILD = Path(__file__).parent / "data" / "imports" / "wild"
@@ -86,6 +86,12 @@ def test_a_localised_imdb_export_gives_kinds_and_matches_on_the_original_title(
     assert matched["Bosch: L'eredità"] == ("strong", "demo:bosch-legacy")  # through Original Title
     assert matched["Bosch"] == ("strong", "demo:bosch")
     assert report.counts["strong"] == 4
+    # matched again (as after a rebuild), the record still has its Original Title to match on
+    counts = rematch(user_settings, demo_con)
+    assert (counts["strong"], counts["changed"]) == (4, 0), counts
+    with UserStore(user_settings.users_path) as store:
+        akas = {v.record.title: v.record.akas for v in store.items()}
+    assert akas["Bosch: L'eredità"] == ["Bosch: Legacy"] and akas["Fargo"] == []
 
 
 @pytest.mark.parametrize("folder", ["", "letterboxd-someone-2017-03-01-10-00-utc/"])

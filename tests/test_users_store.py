@@ -18,7 +18,7 @@ def test_a_new_store_is_migrated_to_head_in_wal_mode(tmp_path: Path) -> None:
     UserStore(path).close()
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"profile", "item", "title_match", "title_override", "interaction", "import_run", "notice_sent"} <= tables
 
@@ -30,6 +30,7 @@ def test_a_store_of_the_first_version_is_migrated_and_keeps_its_rows(tmp_path: P
         store.save_profile(Profile(country="US", services=["Netflix"]))
     con = sqlite3.connect(path)
     con.execute("DROP TABLE notice_sent")
+    con.execute("ALTER TABLE item DROP COLUMN akas")
     con.execute("UPDATE alembic_version SET version_num = '0001'")
     con.commit()
     con.close()
@@ -38,6 +39,22 @@ def test_a_store_of_the_first_version_is_migrated_and_keeps_its_rows(tmp_path: P
         store.mark_sent("abc", ["k1", "k2"])
         store.mark_sent("abc", ["k2"])  # sent before: kept once
         assert store.notices_sent("abc") == {"k1", "k2"} and store.notices_sent("other") == set()
+
+
+def test_a_store_without_other_names_is_migrated_and_its_items_read(tmp_path: Path) -> None:
+    """A store of version 0002 (items without other names) gets the column, every item with none."""
+    path = tmp_path / "users.sqlite"
+    UserStore(path).close()
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE item DROP COLUMN akas")
+    con.execute("INSERT INTO item (source, source_key, title, year, kind, xids, runtime_min, people, created_at) "
+                "VALUES ('imdb', 'tt0068646', 'Il padrino', 1972, 'movie', '{}', NULL, '[]', '2026-01-01 00:00:00')")
+    con.execute("UPDATE alembic_version SET version_num = '0002'")
+    con.commit()
+    con.close()
+    with UserStore(path) as store:
+        [item] = store.items()
+        assert (item.record.title, item.record.akas) == ("Il padrino", [])
 
 
 def test_the_default_profile_accepts_subscriptions_only(tmp_path: Path) -> None:

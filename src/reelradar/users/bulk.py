@@ -51,37 +51,40 @@ def _marks(n: int) -> str:
 
 
 def items_for(conn: sa.Connection, source: str, records: dict[str, Record]) -> dict[str, int]:
-    """The item id of each source key, inserting the items the store lacks and adding ids it lacked."""
-    found: dict[str, tuple[int, str]] = {}
+    """The item id of each source key, inserting the items the store lacks and adding the ids and other
+    names it lacked (an item stored before the store kept other names gets them from the next import)."""
+    found: dict[str, tuple[int, str, str]] = {}
 
     def read(keys: Sequence[str]) -> None:
         for part in _chunks(keys):
-            found.update((key, (int(item_id), xids)) for item_id, key, xids in conn.exec_driver_sql(
-                f"SELECT id, source_key, xids FROM item WHERE source = ? AND source_key IN ({_marks(len(part))})",
-                (source, *part)))
+            found.update((key, (int(item_id), xids, akas)) for item_id, key, xids, akas in conn.exec_driver_sql(
+                f"SELECT id, source_key, xids, akas FROM item WHERE source = ? "
+                f"AND source_key IN ({_marks(len(part))})", (source, *part)))
 
     read(list(records))
     old = set(found)
     created = stamp(now())
     fresh = [(source, k, r.title, r.year, r.kind, json.dumps(r.xids), r.runtime_min,
-              json.dumps(r.people) if r.people else "[]", created)
+              json.dumps(r.people) if r.people else "[]", created, json.dumps(r.akas) if r.akas else "[]")
              for k, r in records.items() if k not in found]
     if fresh:
         conn.exec_driver_sql("INSERT INTO item (source, source_key, title, year, kind, xids, runtime_min, people, "
-                             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
+                             "created_at, akas) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
         read([f[1] for f in fresh])
     merged = []
     for key in old:
-        item_id, text = found[key]
-        if not records[key].xids:
+        item_id, xids_text, akas_text = found[key]
+        r = records[key]
+        if not r.xids and not r.akas:
             continue
-        xids = json.loads(text)
-        more = {**records[key].xids, **xids}
-        if more != xids:
-            merged.append((json.dumps(more), item_id))
+        xids, akas = json.loads(xids_text), json.loads(akas_text)
+        more_xids = {**r.xids, **xids}
+        more_akas = list(dict.fromkeys([*akas, *r.akas]))
+        if more_xids != xids or more_akas != akas:
+            merged.append((json.dumps(more_xids), json.dumps(more_akas), item_id))
     if merged:
-        conn.exec_driver_sql("UPDATE item SET xids = ? WHERE id = ?", merged)
-    return {key: item_id for key, (item_id, _) in found.items()}
+        conn.exec_driver_sql("UPDATE item SET xids = ?, akas = ? WHERE id = ?", merged)
+    return {key: item_id for key, (item_id, _, _) in found.items()}
 
 
 def overrides_of(conn: sa.Connection, item_ids: Sequence[int]) -> dict[int, str | None]:

@@ -227,7 +227,8 @@ class UserStore:
             rows = conn.execute(q).mappings().all()
         out = []
         for r in rows:
-            record = Record(r["title"], r["year"], r["kind"], dict(r["xids"]), r["runtime_min"], list(r["people"]))
+            record = Record(r["title"], r["year"], r["kind"], dict(r["xids"]), r["runtime_min"], list(r["people"]),
+                            list(r["akas"] or []))
             m = Match.from_dict(r["match"]) if r["match"] else None
             override = None if r["o_item"] is None else ("link" if r["o_title"] else "unlink")
             out.append(ItemView(r["id"], r["source"], r["source_key"], record, m, override, r["o_title"]))

@@ -33,6 +33,8 @@ item = sa.Table(
     sa.Column("runtime_min", sa.Integer),
     sa.Column("people", sa.JSON, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # other names the export gave (an IMDb Original Title): a rematch reads them as the import did
+    sa.Column("akas", sa.JSON, nullable=False, server_default=sa.text("'[]'")),
     sa.UniqueConstraint("source", "source_key", name="uq_item_source_key"),
 )
 
