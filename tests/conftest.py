@@ -56,6 +56,20 @@ def demo_con(demo_settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
+@pytest.fixture(scope="module")
+def index(demo_dir: Path):  # type: ignore[no-untyped-def]
+    """The demo catalog's content index, as the recommenders load it."""
+    from reelradar.catalog.db import open_catalog
+    from reelradar.recommend.content import load_index
+
+    s = load_settings(data_dir=demo_dir)
+    con = open_catalog(s.catalog_path)
+    try:
+        return load_index(con, s)
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def own_demo(demo_dir: Path, tmp_path: Path) -> Settings:
     """Settings over a private copy of the demo data folder, free to change."""

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.api_errors import assert_error
 
 from reelradar.analytics.filters import Filters
 from reelradar.analytics.picks import picks
 from reelradar.api import create_app
-from reelradar.api.errors import ErrorResponse
 from reelradar.catalog.db import open_catalog, write_catalog
 from reelradar.config import Settings, load_settings
 from reelradar.testing import copy_data_dir
@@ -29,20 +29,6 @@ def api_settings(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Se
 def client(api_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(api_settings), raise_server_exceptions=False) as c:
         yield c
-
-
-def assert_error(response: object, status: int, kind: str) -> dict:
-    """Every error has one shape: {"error": {kind, status, message, details}}, nothing else."""
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    body = response.json()  # type: ignore[attr-defined]
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"kind", "status", "message", "details"}
-    assert body["error"]["kind"] == kind
-    assert body["error"]["status"] == status
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert "Traceback" not in response.text  # type: ignore[attr-defined]
-    ErrorResponse.model_validate(body)
-    return body["error"]
 
 
 def test_one_error_shape_for_every_kind_of_error(client: TestClient, api_settings: Settings) -> None:

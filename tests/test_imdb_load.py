@@ -95,6 +95,22 @@ def test_credits_with_characters_and_crew(con: duckdb.DuckDBPyConnection) -> Non
     assert con.execute("SELECT count(*) FROM credit WHERE title_id = 'tt9000009'").fetchone()[0] == 0
 
 
+def test_crew_credits_are_stored_in_title_order(con: duckdb.DuckDBPyConnection) -> None:
+    # Directors and writers come out of a DISTINCT; stored in title order (as IMDb's sorted files keep the
+    # principals), a title's credits are found without reading the whole table (imdb_load._crew_credits).
+    ids = [r[0] for r in con.execute("SELECT title_id FROM credit WHERE source = 'imdb' AND ordering IS NULL "
+                                     "AND role IN ('director', 'writer') ORDER BY rowid").fetchall()]
+    assert len(ids) > 3 and ids == sorted(ids)
+
+
+def test_titles_are_stored_in_id_order(con: duckdb.DuckDBPyConnection) -> None:
+    # looked up by id a few at a time (stories, title pages): in id order each lookup reads one row group
+    ids = [r[0] for r in con.execute("SELECT id FROM title ORDER BY rowid").fetchall()]
+    assert len(ids) > 10 and ids == sorted(ids)
+    nullable = con.execute("SELECT is_nullable FROM duckdb_columns() WHERE table_name = 'title' AND column_name = 'id'")
+    assert nullable.fetchone() == (False,)  # the table keeps its own definition
+
+
 def test_ratings_with_votes_and_file_date(con: duckdb.DuckDBPyConnection) -> None:
     row = con.execute(
         "SELECT source, metric, value, scale, count, as_of, via FROM rating WHERE title_id = 'tt9000001'"

@@ -14,12 +14,12 @@ from typing import get_args
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.api_errors import assert_error
 from typer.testing import CliRunner
 
 from reelradar.analytics.lists import saved_list
 from reelradar.analytics.picks import MODES
 from reelradar.api import create_app
-from reelradar.api.errors import ErrorResponse
 from reelradar.catalog.db import open_catalog, write_catalog
 from reelradar.cli import app
 from reelradar.config import ListMode, Settings, load_settings
@@ -66,15 +66,6 @@ def lists_settings(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def client(lists_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(lists_settings), raise_server_exceptions=False) as c:
         yield c
-
-
-def assert_error(response: object, status: int, kind: str) -> dict:
-    """The API's one error shape: {"error": {kind, status, message, details}}."""
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    body = response.json()  # type: ignore[attr-defined]
-    assert set(body) == {"error"} and body["error"]["kind"] == kind and body["error"]["status"] == status
-    ErrorResponse.model_validate(body)
-    return body["error"]  # type: ignore[no-any-return]
 
 
 def kinds_by_title(client: TestClient, name: str) -> dict[str, str]:

@@ -24,18 +24,6 @@ FILMS = ["tt0070047", "tt0081505", "tt0078748", "tt0084787", "tt0114709", "tt012
          "tt0088172", "tt0110361", "tt0116996"]
 
 
-@pytest.fixture(scope="module")
-def index(demo_dir):
-    from reelradar.config import load_settings
-
-    s = load_settings(data_dir=demo_dir)
-    con = open_catalog(s.catalog_path)
-    try:
-        return load_index(con, s)
-    finally:
-        con.close()
-
-
 def texts(rec) -> list[str]:
     return [r.text for r in rec.reasons]
 

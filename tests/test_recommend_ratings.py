@@ -3,12 +3,8 @@ is evidence against a title, never a seed or a "like …" reason, and its neighb
 
 from __future__ import annotations
 
-import pytest
-
-from reelradar.catalog.db import open_catalog
 from reelradar.model import Interaction
 from reelradar.recommend.base import Query
-from reelradar.recommend.content import load_index
 from reelradar.recommend.hybrid import ForYou
 from reelradar.recommend.opinion import Verdict, opinions
 from reelradar.recommend.service import history_of, recommend_for
@@ -18,18 +14,6 @@ from reelradar.users.actions import history_marks
 BOSCH, BALLARD, LEGACY = "demo:bosch", "demo:ballard", "demo:bosch-legacy"
 # Eastwood and crime films of the demo catalog, far from the Bosch universe
 OTHERS = ["tt1205489", "tt0327056", "tt0105695", "tt0405159"]
-
-
-@pytest.fixture(scope="module")
-def index(demo_dir):
-    from reelradar.config import load_settings
-
-    s = load_settings(data_dir=demo_dir)
-    con = open_catalog(s.catalog_path)
-    try:
-        return load_index(con, s)
-    finally:
-        con.close()
 
 
 def reasons_of(result, title_id: str) -> list[str]:

@@ -45,7 +45,7 @@ def titles_of(con) -> list[str]:  # type: ignore[no-untyped-def]
     """The demo's three titles, or on another catalog three of the same sorts: the title with the most
     chart entries, the one with the most evidence behind its scores, and the least known acclaimed one."""
     found = [t for t in TITLES if con.execute("SELECT 1 FROM title WHERE id = ?", [t]).fetchone()]
-    if found:
+    if len(found) == len(TITLES):  # the demo catalog (a generated one may hold some of its ids by chance)
         return found
     queries = ("SELECT title_id FROM chart_entry WHERE title_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
                "SELECT id FROM pick_base ORDER BY evidence DESC LIMIT 1",

@@ -189,10 +189,12 @@ def compute_scores(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
     """Derive ``score_part``, ``awareness_part`` and ``title_score`` inside a catalog build."""
     be = backend(con)
     title, rating = be.table("title"), be.table("rating")
-    materialize(be, "score_part", score_parts(rating, title, s))
+    # Stored in title order: a title page or a story reads one title's rows, found without a scan.
+    materialize(be, "score_part", score_parts(rating, title, s).order_by("title_id"))
     parts = be.table("score_part")
-    materialize(be, "awareness_part", awareness_parts(parts, be.table("reach"), be.table("chart_entry"), title, s))
-    materialize(be, "title_score", title_scores(parts, be.table("awareness_part"), title))
+    materialize(be, "awareness_part", awareness_parts(parts, be.table("reach"), be.table("chart_entry"), title, s)
+                .order_by("title_id"))
+    materialize(be, "title_score", title_scores(parts, be.table("awareness_part"), title).order_by("title_id"))
     materialize(be, "pick_base", pick_base(be.table("title_score"), title))
     con.execute("DELETE FROM meta WHERE key LIKE 'scores.%'")
     for key in ("wilson_z", "bayes_m_quantile", "min_cohort", "unknown_count_floor", "evidence_half",

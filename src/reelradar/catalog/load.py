@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from reelradar.catalog.db import write_catalog
+from reelradar.catalog.db import duckdb_settings, write_catalog
 from reelradar.config import Settings
 from reelradar.errors import BadInput, ReelradarError, SourceFailure
 from reelradar.resolve.distance import Weights
@@ -91,6 +91,7 @@ def build_catalog(
             con.execute("COMMIT")
         for step in after_load:
             step(con)
+        order_titles(con)
         # The word index behind search_titles (catalog/search.py) comes first: on a large catalog the chart
         # linker finds each entry's candidates through it. The titles charts create are added after.
         build_search_index(con)
@@ -100,6 +101,25 @@ def build_catalog(
         compute_chart_tables(con, settings)  # positions, stats, momentum, breakouts: analytics/charts.py
         update_search_index(con, changed)
     return report
+
+
+def order_titles(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the title table in id order, once all sources are in.
+
+    A story, a title page or a universe looks titles up by id a few at a time. In id order, each lookup
+    reads one row group, found by DuckDB's min/max statistics; in the order the sources left (IMDb's
+    titles come out of a join with the episodes, in no order) each read all 14 million titles of a full
+    catalog: 15-40 ms a lookup, several per story. Costs about 25 s of a full IMDb build. Credits are
+    kept in title order where they are written (catalog/imdb_load.py).
+    """
+    row = con.execute("SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'title'").fetchone()
+    if row is None:
+        raise ReelradarError("the catalog being built has no title table; nothing was changed")
+    con.execute("ALTER TABLE title RENAME TO _title_unordered")
+    con.execute(row[0])  # the table's own definition, constraints included
+    with duckdb_settings(con, preserve_insertion_order="true"):
+        con.execute("INSERT INTO title SELECT * FROM _title_unordered ORDER BY id")
+    con.execute("DROP TABLE _title_unordered")
 
 
 def check_unique_titles(con: duckdb.DuckDBPyConnection) -> None:

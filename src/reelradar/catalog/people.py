@@ -20,8 +20,11 @@ from reelradar.errors import NotFound
 from reelradar.model import Credit
 
 # The people of the credits ``c`` (a CTE of the query), one name each: the person table is read only for
-# them (14 million people on a full IMDb catalog: a DISTINCT over all of it took seconds per call).
-PEOPLE_OF_C = "(SELECT id, any_value(name) AS name FROM person WHERE id IN (SELECT person_id FROM c) GROUP BY id)"
+# them (14 million people on a full IMDb catalog: a DISTINCT over all of it took seconds per call). A join,
+# not ``id IN (SELECT person_id FROM c)``: DuckDB filters the person scan by the join's keys, where the
+# IN form, when ``c`` picks titles from a list, read all 14 million (1.2 s per call instead of 15 ms).
+PEOPLE_OF_C = ("(SELECT p.id, any_value(p.name) AS name FROM person p "
+               "JOIN (SELECT DISTINCT person_id FROM c) k ON k.person_id = p.id GROUP BY p.id)")
 
 # Roles in the order a person page and a title page list them.
 ROLE_ORDER = ("director", "creator", "writer", "author", "actor", "producer")
