@@ -11,6 +11,7 @@ from reelradar.analytics.explain import Labels
 from reelradar.analytics.picks import explain_title
 from reelradar.catalog.chart_links import ChartEntryView, possible_for
 from reelradar.catalog.db import has_table
+from reelradar.catalog.people import PEOPLE_OF_C
 from reelradar.errors import NotFound
 from reelradar.model import ChartNote, ChartPoint, Credit, Offer, Relation, TitleCard
 
@@ -46,14 +47,12 @@ def title_card(con: duckdb.DuckDBPyConnection, title_id: str) -> TitleCard:
     card.credits = [
         Credit(person_id=r[0], name=r[1], role=r[2], character=r[3], ordering=r[4], source=labels.name(r[5]))
         for r in con.execute(
-            f"""SELECT c.person_id, p.name, c.role, c."character", c.ordering, c.source
-                FROM credit c
-                -- only the people of this title (a semi-join, not a scan of every person); a person
-                -- id given by two sources appears once
-                JOIN (SELECT DISTINCT ON (id) id, name FROM person
-                      WHERE id IN (SELECT person_id FROM credit WHERE title_id = ?)) p ON p.id = c.person_id
-                WHERE c.title_id = ? ORDER BY {ROLE_ORDER}, c.ordering NULLS LAST, p.name""",
-            [title_id, title_id],
+            f"""WITH c AS MATERIALIZED (SELECT * FROM credit WHERE title_id = ?)
+                -- only the people of this title, a person id given by two sources once (PEOPLE_OF_C)
+                SELECT c.person_id, p.name, c.role, c."character", c.ordering, c.source
+                FROM c JOIN {PEOPLE_OF_C} p ON p.id = c.person_id
+                ORDER BY {ROLE_ORDER}, c.ordering NULLS LAST, p.name""",
+            [title_id],
         ).fetchall()
     ]
     card.relations = [
