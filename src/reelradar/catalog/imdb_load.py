@@ -365,10 +365,7 @@ class ImdbLoader:
         # min/max statistics find without reading the rest. Out of a DISTINCT in no order, the 15 million
         # crew credits of a full catalog made every lookup of one title's credits read them all (300 ms).
         with duckdb_settings(con, preserve_insertion_order="true"):
-            self._insert_crew_credits(con)
-
-    def _insert_crew_credits(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("""
+            con.execute("""
             INSERT INTO credit (title_id, person_id, role, ordering, source, fetched_at)
             WITH crew AS (
                 SELECT tconst AS title_id, unnest(string_split(directors, ',')) AS person_id, 'director' AS role
@@ -381,7 +378,7 @@ class ImdbLoader:
                        WHERE source = 'imdb' AND role IN ('director', 'writer')) p
                  ON p.title_id = c.title_id AND p.person_id = c.person_id AND p.role = c.role
             ORDER BY c.title_id""",
-                    [self.fetched_at])
+                        [self.fetched_at])
 
     def _seasons(self, con: duckdb.DuckDBPyConnection) -> None:
         """Season titles (IMDb has none) from the episodes, and counts on each series."""

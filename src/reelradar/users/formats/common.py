@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -57,6 +58,12 @@ class RowStream:
 def whole(rows: list[ImportRow], notes: list[str] | None = None) -> RowStream:
     """The stream of an export read whole."""
     return RowStream(iter(rows), winners(enumerate(rows)), notes or [])
+
+
+def skipped_notes(skipped: Counter[str], said: dict[str, tuple[str, str]]) -> list[str]:
+    """One note per reason counted in ``skipped`` ("skipped 3 titles marked …"), in the order of ``said``:
+    reason -> (the noun counted, the rest of the sentence)."""
+    return [f"skipped {n} {noun}{'s' * (n != 1)} {rest}" for key, (noun, rest) in said.items() if (n := skipped[key])]
 
 
 def winners(rows: Iterable[tuple[int, ImportRow]]) -> dict[str, int]:

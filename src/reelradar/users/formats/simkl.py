@@ -22,7 +22,15 @@ from typing import Any
 from reelradar import validate
 from reelradar.errors import BadInput
 from reelradar.resolve.link import Record
-from reelradar.users.formats.common import ImportRow, RowStream, backup_files, json_id, read_json, whole
+from reelradar.users.formats.common import (
+    ImportRow,
+    RowStream,
+    backup_files,
+    json_id,
+    read_json,
+    skipped_notes,
+    whole,
+)
 from reelradar.users.readers import CsvRow, Limits, decode, read_csv
 
 LISTS = ("movies", "shows", "anime")
@@ -69,16 +77,10 @@ def simkl_export(path: Path, limits: Limits) -> RowStream:
         raise BadInput(f"{path}: not a Simkl backup (no \"shows\", \"anime\" or \"movies\" list in "
                        f"{', '.join(others)})")
     notes = [f"skipped {', '.join(others)}: not a Simkl list of shows, anime or films"] if others else []
-    if skipped["unseen"]:
-        n = skipped["unseen"]
-        notes.append(f"skipped {n} title{'s' * (n != 1)} marked watching, on hold or dropped with no episode "
-                     "watched yet")
-    if skipped["type"]:
-        n = skipped["type"]
-        notes.append(f"skipped {n} row{'s' * (n != 1)} whose Type is neither a film nor a show")
-    if skipped["status"]:
-        n = skipped["status"]
-        notes.append(f"skipped {n} title{'s' * (n != 1)} of a status other than {', '.join(STATUSES)}")
+    notes += skipped_notes(skipped, {
+        "unseen": ("title", "marked watching, on hold or dropped with no episode watched yet"),
+        "type": ("row", "whose Type is neither a film nor a show"),
+        "status": ("title", f"of a status other than {', '.join(STATUSES)}")})
     return whole(out, notes)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from reelradar import validate
 from reelradar.errors import BadInput
 from reelradar.resolve.link import Record
-from reelradar.users.formats.common import ImportRow, RowStream, backup_files, whole
+from reelradar.users.formats.common import ImportRow, RowStream, backup_files, skipped_notes, whole
 from reelradar.users.readers import CsvRow, Limits, decode, read_csv
 
 # Each file read, under its name made plain (lower case, letters and digits only: TV Time has spelt
@@ -176,18 +176,14 @@ def _show_rows(shows: dict[str, _Show], skipped: Counter[str]) -> list[ImportRow
 def _notes(shows: dict[str, _Show], skipped: Counter[str]) -> list[str]:
     watched = [s for s in shows.values() if s.episodes or s.seen]
     episodes = sum(max(len(s.episodes), s.seen) for s in watched)
-    notes = []
+    notes: list[str] = []
     if watched:
         notes.append(f"{episodes:,} episode{'s' * (episodes != 1)} of {len(watched):,} show"
                      f"{'s' * (len(watched) != 1)} watched: each show is kept once, as watched on the day of its "
                      "latest episode (episodes are not kept one by one)")
-    if skipped["unfollowed"]:
-        n = skipped["unfollowed"]
-        notes.append(f"skipped {n} show{'s' * (n != 1)} you unfollowed without watching an episode")
-    if skipped["unnamed"]:
-        n = skipped["unnamed"]
-        notes.append(f"skipped {n} episode{'s' * (n != 1)} whose show the export does not name")
-    return notes
+    return notes + skipped_notes(skipped, {
+        "unfollowed": ("show", "you unfollowed without watching an episode"),
+        "unnamed": ("episode", "whose show the export does not name")})
 
 
 def _films(table: tuple[str, list[CsvRow]] | None) -> list[ImportRow]:
