@@ -16,6 +16,7 @@ from reelradar.catalog.search import (
     normalize,
     one_edit,
     search_titles,
+    titles_named_on,
 )
 from reelradar.config import load_settings
 from reelradar.errors import BadInput, NotFound
@@ -130,3 +131,27 @@ def test_names_without_letters_or_digits_are_not_indexed() -> None:
     assert c.execute("SELECT count(DISTINCT name) FROM search_posting").fetchone() == (2,)
     assert ids(search_titles(c, "titre reel")) == ["t2"]
     c.close()
+
+
+def test_names_that_begin_with_a_title_s_name_are_the_same_from_the_index_as_from_a_scan(demo_dir: Path) -> None:
+    """The postings of a name's rarest word find every longer name that begins with it (title pages'
+    "same name" hint), as a scan of every title does: every 30th demo film (about 580; all of them take
+    minutes) and those of a few series of films."""
+    catalog = duckdb.connect(str(demo_dir / "catalog.duckdb"), read_only=True)
+    scan = duckdb.connect()  # the same titles without the search index
+    scan.execute(f"ATTACH '{demo_dir / 'catalog.duckdb'}' AS c (READ_ONLY)")
+    scan.execute("CREATE TABLE title AS SELECT * FROM c.title")
+    names = catalog.execute("SELECT id, title FROM title WHERE kind = 'movie' AND length(title) >= 4 ORDER BY id"
+                            ).fetchall()[::30]
+    names += catalog.execute("SELECT id, title FROM title WHERE title IN ('The Godfather', 'Alien', 'Rocky', "
+                             "'Star Wars', 'Toy Story', 'Mission: Impossible', 'Halloween')").fetchall()
+    kinds = ["movie", "tv_movie"]
+    found = 0
+    for id_, name in names:
+        indexed = titles_named_on(catalog, name, kinds, leave_out=id_, leave_out_prefix="netflix:", limit=5)
+        assert indexed == titles_named_on(scan, name, kinds, leave_out=id_, leave_out_prefix="netflix:", limit=5), name
+        found += bool(indexed)
+    assert found > 20  # "The Godfather" → Part II and III, "Alien" → "Alien: Resurrection", …
+    assert [t for _, t, _ in titles_named_on(catalog, "The Godfather", kinds, leave_out="tt0068646",
+                                             leave_out_prefix="netflix:", limit=5)][:2] == [
+        "The Godfather Part II", "The Godfather Part III"]

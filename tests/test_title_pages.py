@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 from reelradar.api import create_app
 from reelradar.api.security import csrf_for
 from reelradar.catalog.db import write_catalog
+from reelradar.catalog.people import PERSON_TITLE_ROWS, more_with, title_counts
+from reelradar.catalog.query import title_card
 from reelradar.cli import app
 from reelradar.config import Settings
 from reelradar.testing import copy_data_dir
@@ -173,6 +175,26 @@ def test_title_page_links_its_people_and_shows_more_with_them(plain: tuple[TestC
     assert '<a href="/person/demo:p:francis-ford-coppola">Francis Ford Coppola</a>' in more
     assert "Apocalypse Now" in more and GODFATHER not in more  # other titles, not this one
     assert re.search(r'href="/person/demo:p:al-pacino">all \d+ →', more)
+
+
+def test_people_s_titles_are_kept_in_person_order_and_read_the_same_without_that_table(own_demo: Settings) -> None:
+    """``person_title`` holds what the credits say (films and series, no episodes) in person order, and a
+    catalog built before it existed gives the same "more with" and cast counts from its credits."""
+    con = duckdb.connect(str(own_demo.catalog_path), read_only=True)
+    stored = con.execute("SELECT person_id, title_id, title, year FROM person_title").fetchall()
+    assert stored and stored == sorted(stored, key=lambda r: (r[0], r[1]))  # stored in person order
+    assert set(stored) == set(con.execute(PERSON_TITLE_ROWS).fetchall()) and len(set(stored)) == len(stored)
+    card = title_card(con, GODFATHER)
+    people = [c for c in card.credits if c.role in ("director", "actor")][:6]
+    ids = [c.person_id for c in people]
+    before = more_with(con, GODFATHER, people), title_counts(con, ids)
+    con.close()
+    assert before[0] and all(before[1].values())
+    with write_catalog(own_demo.catalog_path, start_from_current=True) as w:
+        w.execute("DROP TABLE person_title")
+    con = duckdb.connect(str(own_demo.catalog_path), read_only=True)
+    assert (more_with(con, GODFATHER, people), title_counts(con, ids)) == before
+    con.close()
 
 
 # -- relations ----------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from reelradar.analytics.availability import offer_changes
 from reelradar.catalog.db import open_catalog, write_catalog
+from reelradar.catalog.people import PERSON_TITLE_ROWS
 from reelradar.cli import app
 from reelradar.config import Settings, load_settings
 from reelradar.errors import BadInput, SourceFailure
@@ -158,6 +159,9 @@ def test_update_fetches_followed_titles_and_applies_their_facts(tiny: Settings, 
     film_roles = con.execute("""SELECT c.role, p.name FROM credit c JOIN person p ON p.id = c.person_id
                                 WHERE c.title_id = 'tmdb:movie:91001' ORDER BY 1""").fetchall()
     assert film_roles == [("actor", "Lead Actor"), ("author", "Michael Connelly"), ("director", "Film Director")]
+    # the people of a new or changed title find it among their titles (catalog/people.py person_title)
+    assert set(con.execute("SELECT * FROM person_title").fetchall()) == set(con.execute(PERSON_TITLE_ROWS).fetchall())
+    assert con.execute("SELECT count(*) FROM person_title WHERE title_id = 'tmdb:movie:91001'").fetchone() == (3,)
     assert con.execute("SELECT credit FROM source_info WHERE source = 'justwatch'").fetchone() == (
         "Where-to-watch data by JustWatch, via TMDB.",)
     # the key went to TMDB and nowhere else: not in logs, files, the catalog or the report

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reelradar.analytics.scores import compute_scores
 from reelradar.catalog.db import write_catalog
+from reelradar.catalog.people import build_person_titles
 from reelradar.config import Settings, load_settings
 
 TITLES = [
@@ -31,6 +32,7 @@ def tiny_catalog(data_dir: Path, *, scores: bool = False, **settings: object) ->
                     "('demo:known', 'Published facts', 'published facts, hand-entered', TRUE)")
         con.execute("INSERT INTO offer (title_id, country, provider, monetization, source, as_of, via) VALUES "
                     "('demo:ballard', NULL, 'Prime Video', 'flatrate', 'demo:article', DATE '2025-07-14', 'demo:article')")
+        build_person_titles(con)  # as a build leaves it (no credits yet)
         if scores:  # the derived tables title search ranks by (an update with ratings computes them too)
             compute_scores(con, s)
     return s

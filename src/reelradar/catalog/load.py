@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from reelradar.catalog.db import duckdb_settings, write_catalog
+from reelradar.catalog.people import build_person_titles
 from reelradar.config import Settings
 from reelradar.errors import BadInput, ReelradarError, SourceFailure
 from reelradar.resolve.distance import Weights
@@ -92,6 +93,7 @@ def build_catalog(
         for step in after_load:
             step(con)
         order_titles(con)
+        build_person_titles(con)  # films and series of each person, in person order (catalog/people.py)
         # The word index behind search_titles (catalog/search.py) comes first: on a large catalog the chart
         # linker finds each entry's candidates through it. The titles charts create are added after.
         build_search_index(con)

@@ -166,6 +166,33 @@ def update_search_index(con: duckdb.DuckDBPyConnection, title_ids: list[str]) ->
         con.execute(f"DROP TABLE {table}")
 
 
+def titles_named_on(con: duckdb.DuckDBPyConnection, name: str, kinds: list[str], *, leave_out: str,
+                    leave_out_prefix: str, limit: int) -> list[tuple[str, str, int | None]]:
+    """Titles of ``kinds`` (not ``leave_out``, no id beginning ``leave_out_prefix``) whose names begin with ``name``
+    and go on after a space or a colon ("The Godfather" → "The Godfather Part II"), oldest first.
+
+    Such a name holds every word of ``name``, so only the postings of its rarest word are read: a scan
+    of every name took 0.7-1.4 s on a full IMDb catalog. Catalogs built before the index are scanned."""
+    begins = "(starts_with(lower({col}), lower(?) || ' ') OR starts_with(lower({col}), lower(?) || ':'))"
+    words = list(dict.fromkeys(normalize(name).split()))
+    if has_search_index(con) and words:
+        sizes = dict(con.execute("SELECT word, names FROM search_vocab WHERE word IN (SELECT unnest(?))",
+                                 [words]).fetchall())
+        if len(sizes) < len(words):
+            return []  # a word no name holds: no name begins with this one
+        rarest = min(words, key=lambda w: (sizes[w], w))
+        sql = f"""SELECT DISTINCT title_id, display, year FROM search_posting
+                  WHERE word = ? AND alt IS NULL AND kind IN (SELECT unnest(?)) AND title_id <> ?
+                    AND NOT starts_with(title_id, ?) AND {begins.format(col="display")}"""
+        params: list[object] = [rarest, kinds, leave_out, leave_out_prefix, name, name]
+    else:
+        sql = f"""SELECT id, title, year FROM title WHERE kind IN (SELECT unnest(?)) AND id <> ?
+                  AND NOT starts_with(id, ?) AND {begins.format(col="title")}"""
+        params = [kinds, leave_out, leave_out_prefix, name, name]
+    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY 3 NULLS LAST, 2, 1 LIMIT ?", [*params, limit]).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
 def deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 

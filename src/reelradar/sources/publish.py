@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from reelradar.catalog.db import ADDED_TABLES, added_table, write_catalog
 from reelradar.catalog.load import insert_table, record_source
+from reelradar.catalog.people import refresh_person_titles
 from reelradar.catalog.staging import StagedChange
 from reelradar.config import Settings
 from reelradar.sources.base import SourceInfo
@@ -84,6 +85,7 @@ def publish(
         for table in tables:
             if table in ADDED_TABLES:  # an older catalog of this schema version may not have it yet
                 con.execute(added_table(table))
+        people_of = _titles_of(con, tables, owner_value)  # titles whose people may change (catalog/people.py)
         for table, rows in tables.items():
             if table == "title_xid":
                 counts[table] = _add_new_xids(con, rows)
@@ -91,6 +93,8 @@ def publish(
             column = OWNER_COLUMN[table]
             con.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', [owner_value]).fetchall()
             counts[table] = insert_table(con, table, rows)
+        if people_of:
+            refresh_person_titles(con, people_of)
         for info in infos:
             record_source(con, SourceInfo(**{**info.__dict__, "fetched_at": now.replace(tzinfo=None)}))
         if rescore:
@@ -104,6 +108,17 @@ def publish(
 
             build_search_index(con)
     return Published(rows=counts, staged=staged)
+
+
+def _titles_of(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table], owner_value: str) -> list[str]:
+    """The ids of the titles and credits that publishing ``tables`` replaces or adds."""
+    ids: set[str] = set()
+    for table, column in (("title", "id"), ("credit", "title_id")):
+        if table in tables:
+            ids |= {r[0] for r in con.execute(
+                f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{OWNER_COLUMN[table]}" = ?', [owner_value]).fetchall()}
+            ids |= set(tables[table].column(column).to_pylist())
+    return sorted(ids)
 
 
 def _same_rows(settings: Settings, producer: str, table: str, rows: pa.Table) -> bool:

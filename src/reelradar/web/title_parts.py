@@ -12,6 +12,7 @@ from fastapi import Request
 
 from reelradar.analytics.universe import LINEAGE, Universe
 from reelradar.catalog.people import Cast, MoreWith, cast_of, more_with
+from reelradar.catalog.search import titles_named_on
 from reelradar.errors import ReelradarError
 from reelradar.model import TitleCard
 from reelradar.resolve.charts import CREATED_PREFIX
@@ -90,13 +91,7 @@ def same_name(con: duckdb.DuckDBPyConnection, card: TitleCard, limit: int = 5) -
         return []
     films = ("movie", "tv_movie")
     kinds = list(films) if card.kind in films else ["series", "miniseries"]
-    rows = con.execute(
-        """SELECT id, title, year FROM title
-           WHERE kind IN (SELECT unnest(?)) AND id <> ? AND NOT starts_with(id, ?)
-             AND (starts_with(lower(title), lower(?) || ' ') OR starts_with(lower(title), lower(?) || ':'))
-           ORDER BY year NULLS LAST, title LIMIT ?""",
-        [kinds, card.id, CREATED_PREFIX, card.title, card.title, limit]).fetchall()
-    return [(r[0], r[1], r[2]) for r in rows]
+    return titles_named_on(con, card.title, kinds, leave_out=card.id, leave_out_prefix=CREATED_PREFIX, limit=limit)
 
 
 @dataclass
