@@ -9,6 +9,8 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +22,7 @@ from fastapi.testclient import TestClient
 
 from reelradar.api import create_app, user_routes
 from reelradar.api import routes as api_routes
-from reelradar.api.cache import ResultCache, weigh
+from reelradar.api.cache import ComputeGate, ResultCache, ServerBusy, weigh
 from reelradar.catalog.db import write_catalog
 from reelradar.config import Settings, load_settings
 from reelradar.errors import BadInput
@@ -110,6 +112,58 @@ def test_served_answers_stay_within_the_byte_bound(settings: Settings) -> None:
         assert c.get("/").status_code == 200
     cache: ResultCache = app.state.cache
     assert 0 < len(cache) and cache.bytes <= 300_000
+
+
+def test_past_the_compute_gate_new_answers_are_503_busy_and_kept_ones_still_answer(settings: Settings) -> None:
+    """With every compute slot and waiting place taken, a new answer is refused at once (503, Retry-After,
+    one line) while an answer already kept is sent; once a slot frees, the new one is computed."""
+    one = settings.model_copy(update={"serve_compute_workers": 1, "serve_compute_waiting": 0})
+    app = create_app(one)
+    release, started = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        app.state.gate.run(lambda: (started.set(), release.wait(10)))
+
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as c:
+        assert c.get("/api/v1/picks?mode=top&limit=3").status_code == 200  # kept from now on
+        holder = threading.Thread(target=hold)
+        holder.start()
+        try:
+            assert started.wait(5)
+            busy = c.get("/api/v1/picks?mode=top&limit=4")
+            err = error_of(busy, 503)
+            assert err["kind"] == "busy" and busy.headers["retry-after"] == "2", err
+            page = c.get("/title/tt0068646", headers={"Accept": "text/html"})
+            assert page.status_code == 503 and "try again" in page.text
+            assert c.get("/api/v1/picks?mode=top&limit=3").status_code == 200  # kept: no slot needed
+        finally:
+            release.set()
+            holder.join()
+        assert c.get("/api/v1/picks?mode=top&limit=4").status_code == 200
+
+
+def test_the_gate_takes_workers_and_waiting_and_refuses_the_next() -> None:
+    gate = ComputeGate(workers=2, waiting=1)
+    release = threading.Event()
+    inside = threading.Semaphore(0)
+
+    def slow() -> None:
+        inside.release()
+        release.wait(10)
+
+    threads = [threading.Thread(target=gate.run, args=(slow,)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for _ in range(2):
+        assert inside.acquire(timeout=5)  # two compute; the third waits for a slot
+    while gate._in < 3:
+        time.sleep(0.01)
+    with pytest.raises(ServerBusy, match="computing 3 other answers"):
+        gate.run(lambda: None)
+    release.set()
+    for t in threads:
+        t.join()
+    assert gate.run(lambda: 7) == 7
 
 
 def test_unknown_query_parameters_are_refused_and_keep_nothing(client: TestClient) -> None:

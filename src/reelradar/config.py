@@ -186,6 +186,15 @@ class Settings(BaseSettings):
     serve_cache_mb: float = Field(
         default=64, ge=0, description="Most memory, in MB, the kept catalog answers of `reelradar serve` may take (0: none)."
     )
+    serve_compute_workers: int = Field(
+        default_factory=lambda: max(2, os.cpu_count() or 2), ge=1, le=64,
+        description="Catalog answers `reelradar serve` computes at once (default: one per core, at least 2).",
+    )
+    serve_compute_waiting: int = Field(
+        default=16, ge=0, le=1000,
+        description="Further answers that may wait for one of those; past that a request gets 503 busy with "
+        "Retry-After at once.",
+    )
     server_hosts: list[str] = Field(
         default_factory=list,
         description="Host names the server answers besides 127.0.0.1, localhost and [::1] (any port); "

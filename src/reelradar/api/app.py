@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelradar import __version__
-from reelradar.api.cache import ResultCache
+from reelradar.api.cache import ComputeGate, ResultCache
 from reelradar.api.errors import BodyLimit, ErrorResponse, install_error_handlers
 from reelradar.api.guards import HostGuard, allowed_hosts, known_query
 from reelradar.api.jsonenc import StrictJSONResponse
@@ -74,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.pool = CatalogPool(settings.catalog_path)
     app.state.cache = ResultCache(settings.serve_cache_entries, int(settings.serve_cache_mb * 1_000_000))
+    app.state.gate = ComputeGate(settings.serve_compute_workers, settings.serve_compute_waiting)
     app.state.users = None  # the user store, opened on first use
     app.state.users_lock = threading.Lock()
     app.state.import_lock = threading.Lock()  # one import at a time: each is one long transaction

@@ -10,6 +10,12 @@ estimate of the memory it takes); the least recently used entries go first. An a
 whole bound is sent but not kept. Keys are made of a route's own, validated parameters: the API
 refuses parameters a route does not take (``api/guards.py``), so no query string makes new entries
 for an answer already kept.
+
+New answers are computed through a gate (``ComputeGate``): at most one per core at a time, a few more
+waiting, and past that the request is answered at once with 503 "busy" and Retry-After. Fifty clients
+asking for distinct uncached title pages (a web page's ``<img>`` tags can) once had forty threads
+computing together: the answers kept in the cache then took 0.5-1.8 s instead of 4 ms, as every thread
+fought for the interpreter.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reelradar.api.deps import Page, PageParams
 from reelradar.api.jsonenc import encode
+from reelradar.errors import ReelradarError
 
 T = TypeVar("T")
 
@@ -121,14 +128,50 @@ class ResultCache:
         return value  # type: ignore[no-any-return]
 
 
+class ServerBusy(ReelradarError):
+    """More answers are being computed than the server takes on at once: nothing was done, ask again."""
+
+    kind = "busy"
+    http_status = 503
+    retry_after = 2  # seconds, sent as Retry-After
+
+
+class ComputeGate:
+    """At most ``workers`` computations at once and ``waiting`` more in line; any other is refused."""
+
+    def __init__(self, workers: int, waiting: int) -> None:
+        self.workers, self.waiting = workers, waiting
+        self._slots = threading.BoundedSemaphore(workers)
+        self._lock = threading.Lock()
+        self._in = 0  # computing or waiting
+
+    def run(self, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if self._in >= self.workers + self.waiting:
+                raise ServerBusy(f"the server is computing {self._in} other answers: try again in a few seconds")
+            self._in += 1
+        try:
+            with self._slots:
+                return compute()
+        finally:
+            with self._lock:
+                self._in -= 1
+
+
+def gated(request: Request, compute: Callable[[], T]) -> Callable[[], T]:
+    """``compute`` through the app's gate (as it is when the app has none)."""
+    gate: ComputeGate | None = getattr(request.app.state, "gate", None)
+    return compute if gate is None else (lambda: gate.run(compute))
+
+
 def memo(request: Request, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """``compute()`` for this catalog version and ``key``, from the cache when it was asked before.
     Only for answers that depend on the catalog and ``key`` alone."""
     cache: ResultCache = request.app.state.cache
     version = getattr(request.state, "catalog_version", None)
     if version is None:
-        return compute()
-    return cache.get_or_compute((version, *key), compute)
+        return gated(request, compute)()
+    return cache.get_or_compute((version, *key), gated(request, compute))
 
 
 async def memo_async(request: Request, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
@@ -138,7 +181,7 @@ async def memo_async(request: Request, key: tuple[Hashable, ...], compute: Calla
     full = (request.state.catalog_version, *key)
     value = cache.get(full)
     if value is None:
-        value = await run_in_threadpool(compute)
+        value = await run_in_threadpool(gated(request, compute))
         cache.put(full, value)
     return value  # type: ignore[no-any-return]
 
@@ -155,7 +198,7 @@ async def cached_body(request: Request, key: tuple[Hashable, ...], compute: Call
     full = (request.state.catalog_version, "json", *key)
     body = cache.get(full)
     if body is None:
-        body = await run_in_threadpool(lambda: encode(compute()))
+        body = await run_in_threadpool(gated(request, lambda: encode(compute())))
         cache.put(full, body, len(body))
     return body  # type: ignore[no-any-return]
 
