@@ -71,3 +71,12 @@ class CatalogError(ReelradarError):
     kind = "catalog_error"
     exit_code = 5
     http_status = 503
+
+
+class Busy(ReelradarError):
+    """Something else holds what this needs for now: nothing was done, the same request may be sent again
+    (the server says when, as Retry-After)."""
+
+    kind = "busy"
+    http_status = 503
+    retry_after = 2  # seconds, sent as Retry-After

@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reelradar.api.deps import Page, PageParams
 from reelradar.api.jsonenc import encode
-from reelradar.errors import ReelradarError
+from reelradar.errors import Busy
 
 T = TypeVar("T")
 
@@ -128,12 +128,8 @@ class ResultCache:
         return value  # type: ignore[no-any-return]
 
 
-class ServerBusy(ReelradarError):
+class ServerBusy(Busy):
     """More answers are being computed than the server takes on at once: nothing was done, ask again."""
-
-    kind = "busy"
-    http_status = 503
-    retry_after = 2  # seconds, sent as Retry-After
 
 
 class ComputeGate:

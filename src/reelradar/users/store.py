@@ -25,7 +25,7 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from reelradar.errors import BadInput, NotFound, ReelradarError
+from reelradar.errors import BadInput, Busy, NotFound
 from reelradar.model import Interaction, Profile
 from reelradar.resolve.link import Match, Record
 from reelradar.users import bulk
@@ -38,12 +38,8 @@ OFFER_TYPES = ("flatrate", "free", "ads", "rent", "buy")
 COUNTED = ("strong",)
 
 
-class StoreBusy(ReelradarError):
+class StoreBusy(Busy):
     """Another writer holds the user store longer than we wait: nothing was changed, try again."""
-
-    kind = "busy"
-    http_status = 503
-    retry_after = 2  # seconds, sent as Retry-After
 
 
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
